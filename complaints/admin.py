@@ -1,0 +1,176 @@
+"""HQ's admin for complaints. Reads go through the scoping function; every change goes through the
+lifecycle module (admin actions), never through a model form."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
+
+from districts.models import Unit
+
+from . import lifecycle, scoping
+from .models import Category, Complaint, Event, Message
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_hi", "slug", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name_en", "name_hi", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MessageInline(ReadOnlyInline):
+    model = Message
+    fields = ("created_at", "kind", "author_username", "unit", "text", "tweet_id", "needs_attention")
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ("created_at", "action", "from_status", "to_status", "actor_name", "unit", "note", "data")
+    readonly_fields = fields
+
+
+class ComplaintActionForm(ActionForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.routable(), required=False, label="Unit")
+    into = forms.CharField(required=False, label="Merge into (code)", max_length=32)
+    text = forms.CharField(required=False, label="Report / reason", max_length=280)
+
+
+class ComplaintAddForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ("channel", "text", "source_tweet_id", "author_username", "author_name", "author_contact",
+                  "language", "tweeted_at", "priority", "category")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ("tracking_code", "status", "unit", "category", "priority", "author_username", "received_at",
+                    "noted_at")
+    list_filter = ("status", "priority", "category", "channel", "is_restricted", ("unit", admin.RelatedOnlyFieldListFilter),
+                   "received_at")
+    search_fields = ("tracking_code", "author_username", "author_name", "text", "source_tweet_id")
+    date_hierarchy = "received_at"
+    list_select_related = ("unit", "category")
+    inlines = [MessageInline, EventInline]
+    action_form = ComplaintActionForm
+    actions = ["forward_action", "note_action", "resolve_action", "merge_action", "reject_action"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return scoping.visible_complaints(request.user, super().get_queryset(request))
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ComplaintAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ComplaintAddForm.Meta.fields
+        return [f.name for f in Complaint._meta.fields if f.name != "id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied("Complaints change only through their actions.")
+        data = {f: form.cleaned_data.get(f) for f in ComplaintAddForm.Meta.fields}
+        text = data.pop("text")
+        channel = data.pop("channel")
+        tweet_id = data.pop("source_tweet_id") or None
+        data = {k: v for k, v in data.items() if v not in (None, "")}
+        try:
+            created = lifecycle.file_complaint(text=text, channel=channel, source_tweet_id=tweet_id, actor=request.user, **data)
+        except lifecycle.LifecycleError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = created.pk
+        obj.tracking_code = created.tracking_code
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing to save: the complaint was filed by the lifecycle and inlines are read-only."""
+
+    def _run(self, request, queryset, label, fn):
+        done = 0
+        for complaint in queryset:
+            try:
+                fn(complaint)
+                done += 1
+            except (lifecycle.LifecycleError, PermissionDenied) as exc:
+                self.message_user(request, f"{complaint.tracking_code}: {exc}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{label}: {done} complaint(s).", messages.SUCCESS)
+
+    @admin.action(description="Forward to the chosen unit")
+    def forward_action(self, request, queryset):
+        unit = Unit.objects.filter(pk=request.POST.get("unit") or None).first()
+        if unit is None:
+            self.message_user(request, "Choose the unit to forward to.", messages.ERROR)
+            return
+        self._run(request, queryset, f"Forwarded to {unit}", lambda c: lifecycle.forward(c, unit, actor=request.user))
+
+    @admin.action(description="Mark noted (by the complaint's unit)")
+    def note_action(self, request, queryset):
+        self._run(request, queryset, "Marked noted", lambda c: lifecycle.note(c, by_unit=c.unit, actor=request.user))
+
+    @admin.action(description="Resolve (with the report typed beside the action)")
+    def resolve_action(self, request, queryset):
+        text = request.POST.get("text", "").strip() or None
+        self._run(request, queryset, "Resolved", lambda c: lifecycle.resolve(c, report=text, actor=request.user))
+
+    @admin.action(description="Merge into the complaint whose code is typed beside the action")
+    def merge_action(self, request, queryset):
+        into = request.POST.get("into", "").strip()
+        if not into:
+            self.message_user(request, "Type the code of the complaint to merge into.", messages.ERROR)
+            return
+        self._run(request, queryset, f"Merged into {into}", lambda c: lifecycle.merge(c, into, actor=request.user))
+
+    @admin.action(description="Reject as not a complaint (reason typed beside the action)")
+    def reject_action(self, request, queryset):
+        reason = request.POST.get("text", "")
+        self._run(request, queryset, "Rejected", lambda c: lifecycle.reject(c, reason, actor=request.user))
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The audit trail, for reading only."""
+
+    list_display = ("created_at", "complaint", "action", "from_status", "to_status", "actor_name", "unit")
+    list_filter = ("action", "to_status")
+    search_fields = ("complaint__tracking_code", "actor_name", "note")
+    list_select_related = ("complaint", "unit")
+
+    def get_queryset(self, request):
+        visible = scoping.visible_complaints(request.user)
+        return super().get_queryset(request).filter(complaint__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,454 @@
+"""The complaint state machine. Every change of a complaint, from any writer (admin, dashboard, API,
+ingest), goes through a function here: it locks the row, checks the state and the actor's rights, writes
+the new state, its timestamps and one Event, and sends `transitioned`, all in one transaction, so the
+outbox rows that listeners write commit or roll back with the change.
+
+    new ─forward→ forwarded ─note→ noted ─report/assign_station→ in_progress ─resolve→ resolved ─close→ closed
+    new ─reject→ rejected
+    any open state ─merge→ duplicate
+    forwarded|noted ─transfer→ transferred ─forward→ forwarded (to the new unit)
+    resolved|closed ─reopen→ reopened ─forward|note|report…→
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from districts.models import PoliceStation, Unit, UnitType
+
+from . import codes, scoping
+from .models import OPEN_STATUSES, Category, Channel, Complaint, Event, Message, MessageKind, Outcome, Priority, Status
+from .textclean import clean_text
+
+log = logging.getLogger(__name__)
+
+# Sent inside the transaction of every change: (sender=Complaint, complaint, event, action).
+transitioned = Signal()
+
+REPORT_MAX = 280
+
+
+class LifecycleError(Exception):
+    """A change that cannot be made; nothing was written."""
+
+
+class IllegalTransition(LifecycleError):
+    def __init__(self, action, status):
+        self.action, self.status = action, status
+        label = Status(status).label if status in Status.values else status
+        allowed = ", ".join(sorted(TRANSITIONS[action][0])) if action in TRANSITIONS else ""
+        super().__init__(
+            f"Cannot {action.replace('_', ' ')} a complaint that is {label.lower()}"
+            + (f" (allowed from: {allowed})." if allowed else ".")
+        )
+
+
+class StaleComplaint(LifecycleError):
+    def __init__(self, complaint, expected):
+        super().__init__(
+            f"{complaint.tracking_code} changed meanwhile (version {complaint.version}, you had {expected}); "
+            "reload it and try again."
+        )
+
+
+class InvalidValue(LifecycleError, ValueError):
+    def __init__(self, field, message):
+        self.field = field
+        super().__init__(message)
+
+
+class DuplicateTweet(LifecycleError):
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(f"This tweet is already filed as {existing.tracking_code}.")
+
+
+S = Status
+# action: (states it may start from, state it leads to; None keeps the state)
+TRANSITIONS = {
+    "forward": ({S.NEW, S.TRANSFERRED, S.REOPENED}, S.FORWARDED),
+    "note": ({S.FORWARDED, S.REOPENED}, S.NOTED),
+    "assign_station": ({S.NOTED, S.IN_PROGRESS, S.REOPENED}, S.IN_PROGRESS),
+    "report": ({S.NOTED, S.IN_PROGRESS, S.REOPENED}, S.IN_PROGRESS),
+    "resolve": ({S.IN_PROGRESS}, S.RESOLVED),
+    "close": ({S.RESOLVED}, S.CLOSED),
+    "reject": ({S.NEW}, S.REJECTED),
+    "merge": (set(OPEN_STATUSES), S.DUPLICATE),
+    "transfer": ({S.FORWARDED, S.NOTED}, S.TRANSFERRED),
+    "reopen": ({S.RESOLVED, S.CLOSED}, S.REOPENED),
+}
+
+
+def allowed_in_state(status):
+    """The transition actions the state machine allows from this status."""
+    return {action for action, (sources, _) in TRANSITIONS.items() if status in sources}
+
+
+@dataclass
+class Actor:
+    """Who makes a change: a logged-in user, or a named system part (ingest, a unit's tweet, the SLA sweep)."""
+
+    user: object = None
+    name: str = ""
+    unit: Unit | None = None
+
+    @property
+    def label(self):
+        if self.user is not None:
+            return self.user.get_username()
+        return self.name or "system"
+
+
+SYSTEM = Actor(name="system")
+
+
+def _as_actor(actor):
+    if actor is None:
+        return SYSTEM
+    if isinstance(actor, Actor):
+        return actor
+    return Actor(user=actor)
+
+
+def _locked(complaint, action, actor, expected_version):
+    fresh = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected_version is not None and int(expected_version) != fresh.version:
+        raise StaleComplaint(fresh, expected_version)
+    if actor.user is not None and not scoping.can_change(actor.user, fresh, action):
+        raise PermissionDenied(f"You may not {action.replace('_', ' ')} {fresh.tracking_code}.")
+    return fresh
+
+
+def _record(fresh, action, actor, *, from_status, note="", data=None, at=None):
+    event = Event.objects.create(
+        complaint=fresh, action=action, from_status=from_status, to_status=fresh.status,
+        actor=actor.user, actor_name=actor.label[:150], unit=actor.unit, note=note, data=data or {},
+        created_at=at or timezone.now(),
+    )
+    transitioned.send(sender=Complaint, complaint=fresh, event=event, action=action)
+    return event
+
+
+def _sync(target, fresh):
+    if target is not fresh:
+        for field in Complaint._meta.concrete_fields:
+            setattr(target, field.attname, getattr(fresh, field.attname))
+    return fresh
+
+
+def _transition(complaint, action, actor, expected_version, mutate, *, note="", data=None, at=None):
+    actor = _as_actor(actor)
+    with transaction.atomic():
+        fresh = _locked(complaint, action, actor, expected_version)
+        sources, target = TRANSITIONS[action]
+        if fresh.status not in sources:
+            raise IllegalTransition(action, fresh.status)
+        from_status = fresh.status
+        extra = mutate(fresh) or {}
+        fresh.status = target
+        fresh.version += 1
+        fresh.save()
+        _record(fresh, action, actor, from_status=from_status, note=note, data={**(data or {}), **extra}, at=at)
+    return _sync(complaint, fresh)
+
+
+def _change(complaint, action, actor, expected_version, mutate, *, note="", data=None):
+    """A change that keeps the status (category, priority, restriction, notes, nudges)."""
+    actor = _as_actor(actor)
+    with transaction.atomic():
+        fresh = _locked(complaint, action, actor, expected_version)
+        extra = mutate(fresh) or {}
+        fresh.version += 1
+        fresh.save()
+        _record(fresh, action, actor, from_status=fresh.status, note=note, data={**(data or {}), **extra})
+    return _sync(complaint, fresh)
+
+
+# ---------------------------------------------------------------- lookups with clear errors
+
+def unit_by_slug(slug):
+    try:
+        return Unit.objects.get(slug=slug, is_active=True)
+    except Unit.DoesNotExist:
+        raise InvalidValue("unit", f"Unknown unit {slug!r}.") from None
+
+
+def find_by_code(raw):
+    """The complaint for a typed code; raises codes.MalformedCode, codes.CodeTypo or Complaint.DoesNotExist."""
+    return Complaint.objects.get(tracking_code=codes.normalise(raw))
+
+
+# ---------------------------------------------------------------- filing
+
+def is_tweet_id(value) -> bool:
+    value = str(value)
+    return value.isascii() and value.isdigit() and len(value) <= 20 and int(value) < 2**64
+
+def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None, received_at=None, **fields):
+    """File a new complaint with a fresh tracking code. A tweet already filed raises DuplicateTweet."""
+    actor = _as_actor(actor)
+    stored, changes = clean_text(text)
+    if not stored.strip():
+        raise InvalidValue("text", "A complaint needs some text.")
+    source_tweet_id = str(source_tweet_id) if source_tweet_id not in (None, "") else None
+    if source_tweet_id is not None and not is_tweet_id(source_tweet_id):
+        raise InvalidValue("source_tweet_id", f"A tweet id is a whole number below 2^64, not {source_tweet_id!r}.")
+    for key in ("author_name", "author_location", "author_username"):
+        if key in fields:
+            fields[key] = clean_text(fields[key])[0][: Complaint._meta.get_field(key).max_length]
+    if source_tweet_id:
+        existing = Complaint.objects.filter(source_tweet_id=source_tweet_id).first()
+        if existing:
+            raise DuplicateTweet(existing)
+    for attempt in range(8):
+        try:
+            with transaction.atomic():
+                complaint = Complaint.objects.create(
+                    tracking_code=codes.generate(), text=stored, channel=channel, source_tweet_id=source_tweet_id,
+                    received_at=received_at or timezone.now(), **fields,
+                )
+                data = {"channel": channel}
+                if changes:
+                    data["text_cleaned"] = changes
+                _record(complaint, "file", actor, from_status="", note="; ".join(changes), data=data,
+                        at=complaint.received_at)
+            return complaint
+        except IntegrityError:
+            if source_tweet_id and Complaint.objects.filter(source_tweet_id=source_tweet_id).exists():
+                raise DuplicateTweet(Complaint.objects.get(source_tweet_id=source_tweet_id)) from None
+            log.warning("tracking code collision, retrying (attempt %s)", attempt + 1)
+    raise LifecycleError("Could not find a free tracking code; please try again.")
+
+
+# ---------------------------------------------------------------- transitions
+
+def forward(complaint, unit, *, actor=None, expected_version=None, note="", at=None):
+    if not isinstance(unit, Unit):
+        unit = unit_by_slug(unit)
+    if not unit.is_active or unit.unit_type == UnitType.STATE:
+        raise InvalidValue("unit", f"{unit} cannot receive complaints.")
+    at = at or timezone.now()
+
+    def mutate(c):
+        previous = c.unit_id
+        c.unit, c.forwarded_at = unit, at
+        c.noted_at, c.noted_by, c.noted_tweet_id = None, None, ""
+        if c.police_station_id and c.police_station.unit_id not in unit.subtree_ids():
+            c.police_station = None
+        return {"unit": unit.slug, "previous_unit_id": previous}
+
+    return _transition(complaint, "forward", actor, expected_version, mutate, note=note, at=at)
+
+
+def note(complaint, *, by_unit=None, actor=None, tweet_id="", at=None, expected_version=None, note=""):
+    """The district's "Noted" (001 §9): when and by whom it was seen. Only the complaint's own unit notes."""
+    actor = _as_actor(actor)
+    at = at or timezone.now()
+
+    def mutate(c):
+        unit = by_unit or actor.unit or c.unit
+        if unit is None or c.unit_id is None or unit.pk not in c.unit.subtree_ids():
+            raise InvalidValue("unit", f"Only {c.unit or 'the unit it was forwarded to'} can note {c.tracking_code}.")
+        c.noted_at, c.noted_by, c.noted_tweet_id = at, unit, str(tweet_id or "")
+        return {"noted_by": unit.slug, "tweet_id": str(tweet_id or "")}
+
+    return _transition(complaint, "note", actor, expected_version, mutate, note=note, at=at)
+
+
+def assign_station(complaint, station, *, actor=None, expected_version=None, note=""):
+    if not isinstance(station, PoliceStation):
+        try:
+            station = PoliceStation.objects.get(pk=station)
+        except (PoliceStation.DoesNotExist, ValueError, TypeError):
+            raise InvalidValue("police_station", f"Unknown police station {station!r}.") from None
+
+    def mutate(c):
+        if c.unit_id is None or station.unit_id not in c.unit.subtree_ids():
+            raise InvalidValue("police_station", f"{station} is not under {c.unit}.")
+        c.police_station = station
+        return {"police_station": station.pk, "name": station.name_en}
+
+    return _transition(complaint, "assign_station", actor, expected_version, mutate, note=note)
+
+
+def _clean_report(text):
+    text, _ = clean_text(text)
+    text = text.strip()
+    if not text:
+        raise InvalidValue("action_taken_report", "The action-taken report is empty.")
+    if len(text) > REPORT_MAX:
+        raise InvalidValue(
+            "action_taken_report", f"The action-taken report has {len(text)} characters; at most {REPORT_MAX}."
+        )
+    return text
+
+
+def report(complaint, text, *, actor=None, expected_version=None):
+    """The police station's short action-taken report (001 §6), at most 280 characters."""
+    text = _clean_report(text)
+
+    def mutate(c):
+        c.action_taken_report = text
+
+    return _transition(complaint, "report", actor, expected_version, mutate, data={"report": text})
+
+
+def resolve(complaint, *, actor=None, report=None, expected_version=None, note="", at=None):
+    """Resolve; a complaint is resolved only with an action-taken report on record."""
+    text = _clean_report(report) if report else None
+    at = at or timezone.now()
+
+    def mutate(c):
+        if text:
+            c.action_taken_report = text
+        if not c.action_taken_report:
+            raise InvalidValue("action_taken_report", "Add the action-taken report before resolving.")
+        c.resolved_at = at
+        return {"report": c.action_taken_report}
+
+    return _transition(complaint, "resolve", actor, expected_version, mutate, note=note, at=at)
+
+
+def close(complaint, outcome, *, fir_number="", actor=None, expected_version=None, note=""):
+    if outcome not in Outcome.values:
+        raise InvalidValue("outcome", f"Unknown outcome {outcome!r}; one of {', '.join(Outcome.values)}.")
+    fir_number = (fir_number or "").strip()
+    if outcome == Outcome.FIR and not fir_number:
+        raise InvalidValue("fir_number", "An FIR outcome needs the FIR number.")
+
+    def mutate(c):
+        c.outcome, c.fir_number, c.closed_at = outcome, fir_number, timezone.now()
+        return {"outcome": outcome, "fir_number": fir_number}
+
+    return _transition(complaint, "close", actor, expected_version, mutate, note=note)
+
+
+def reject(complaint, reason, *, actor=None, expected_version=None):
+    reason = clean_text(reason)[0].strip()
+    if not reason:
+        raise InvalidValue("reason", "Say why this is not a complaint.")
+    if len(reason) > 280:
+        raise InvalidValue("reason", "Keep the reason within 280 characters.")
+
+    def mutate(c):
+        c.rejection_reason = reason
+
+    return _transition(complaint, "reject", actor, expected_version, mutate, note=reason)
+
+
+def merge(complaint, into, *, actor=None, expected_version=None, note=""):
+    """Mark as a duplicate of another complaint (the one that carries on)."""
+    if not isinstance(into, Complaint):
+        try:
+            into = find_by_code(into)
+        except (codes.CodeError, Complaint.DoesNotExist) as exc:
+            raise InvalidValue("into", f"No complaint to merge into: {exc}") from None
+    while into.duplicate_of_id:
+        into = into.duplicate_of
+    if into.pk == complaint.pk:
+        raise InvalidValue("into", "A complaint cannot be merged into itself.")
+
+    def mutate(c):
+        c.duplicate_of = into
+        return {"into": into.tracking_code}
+
+    return _transition(complaint, "merge", actor, expected_version, mutate, note=note)
+
+
+def transfer(complaint, to_unit, *, actor=None, expected_version=None, reason=""):
+    if not isinstance(to_unit, Unit):
+        to_unit = unit_by_slug(to_unit)
+    if to_unit.unit_type == UnitType.STATE or not to_unit.is_active:
+        raise InvalidValue("unit", f"{to_unit} cannot receive complaints.")
+
+    def mutate(c):
+        if c.unit_id == to_unit.pk:
+            raise InvalidValue("unit", f"{c.tracking_code} is already with {to_unit}.")
+        previous = c.unit.slug if c.unit_id else ""
+        c.unit, c.noted_at, c.noted_by, c.noted_tweet_id, c.police_station = to_unit, None, None, "", None
+        return {"from_unit": previous, "to_unit": to_unit.slug}
+
+    return _transition(complaint, "transfer", actor, expected_version, mutate, note=reason)
+
+
+def reopen(complaint, *, actor=None, reason="", expected_version=None):
+    def mutate(c):
+        c.resolved_at = c.closed_at = None
+        c.outcome, c.fir_number = "", ""
+
+    return _transition(complaint, "reopen", actor, expected_version, mutate, note=reason)
+
+
+# ---------------------------------------------------------------- changes that keep the state
+
+def set_category(complaint, category, *, actor=None, expected_version=None):
+    if category is not None and not isinstance(category, Category):
+        try:
+            category = Category.objects.get(slug=category, is_active=True)
+        except Category.DoesNotExist:
+            raise InvalidValue("category", f"Unknown category {category!r}.") from None
+
+    def mutate(c):
+        old = c.category.slug if c.category_id else ""
+        c.category = category
+        return {"from": old, "to": category.slug if category else ""}
+
+    return _change(complaint, "set_category", actor, expected_version, mutate)
+
+
+def set_priority(complaint, priority, *, actor=None, expected_version=None, note=""):
+    if priority not in Priority.values:
+        raise InvalidValue("priority", f"Unknown priority {priority!r}; one of {', '.join(Priority.values)}.")
+
+    def mutate(c):
+        old, c.priority = c.priority, priority
+        return {"from": old, "to": priority}
+
+    return _change(complaint, "set_priority", actor, expected_version, mutate, note=note)
+
+
+def set_restricted(complaint, restricted, *, actor=None, expected_version=None, note=""):
+    def mutate(c):
+        c.is_restricted = bool(restricted)
+        return {"restricted": bool(restricted)}
+
+    return _change(complaint, "set_restricted", actor, expected_version, mutate, note=note)
+
+
+def set_suggestion(complaint, unit, reason, confidence=None, *, actor=None):
+    def mutate(c):
+        c.suggested_unit = unit
+        c.suggestion_reason = (reason or "")[:300]
+        c.suggestion_confidence = confidence
+        return {"unit": unit.slug if unit else "", "reason": c.suggestion_reason, "confidence": confidence}
+
+    return _change(complaint, "suggest_unit", actor, None, mutate)
+
+
+def add_note(complaint, text, *, actor=None, kind=MessageKind.INTERNAL):
+    """An internal note on the thread (never public)."""
+    actor = _as_actor(actor)
+    text = clean_text(text)[0].strip()
+    if not text:
+        raise InvalidValue("text", "The note is empty.")
+
+    def mutate(c):
+        message = Message.objects.create(complaint=c, kind=kind, text=text, user=actor.user,
+                                         author_username=actor.label[:50], unit=actor.unit)
+        return {"message_id": message.pk}
+
+    return _change(complaint, "add_note", actor, None, mutate, note=text[:500])
+
+
+def record(complaint, action, *, actor=None, note="", data=None):
+    """An event that changes nothing on the complaint itself (nudge, escalation, reopen request...)."""
+    actor = _as_actor(actor)
+    with transaction.atomic():
+        fresh = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if actor.user is not None and action in scoping.HQ_ACTIONS and not scoping.can_change(actor.user, fresh, action):
+            raise PermissionDenied(f"You may not {action.replace('_', ' ')} {fresh.tracking_code}.")
+        return _record(fresh, action, actor, from_status=fresh.status, note=note, data=data)

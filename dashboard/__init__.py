@@ -1,0 +1,1 @@
+"""Pages for HQ's cell, the district cells and supervisors."""

@@ -1,0 +1,197 @@
+"""The units registry: the state, zones, ranges, districts, commissionerates, traffic, overseas and special
+units, their X accounts, police stations, cell contacts, and which unit each staff member works for."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitType(models.TextChoices):
+    STATE = "state", _("State")
+    ZONE = "zone", _("Zone")
+    RANGE = "range", _("Range")
+    DISTRICT = "district", _("District")
+    COMMISSIONERATE = "commissionerate", _("Commissionerate")
+    TRAFFIC = "traffic", _("Traffic")
+    OVERSEAS = "overseas", _("Overseas")
+    SPECIAL = "special", _("Special")
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def routable(self):
+        """Units HQ can forward a complaint to: everything but the state account itself."""
+        return self.active().exclude(unit_type=UnitType.STATE)
+
+
+class Unit(models.Model):
+    unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_hi = models.CharField(_("name (Hindi)"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    alt_names = models.JSONField(
+        _("alternate names"), default=list, blank=True,
+        help_text=_("Old names, other spellings and Hindi forms, used to recognise the unit in tweets."),
+    )
+    lgd_code = models.CharField(_("LGD district code"), max_length=8, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit_type", "name_en"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name_en
+
+    def display_name(self, language=None):
+        from django.utils.translation import get_language
+
+        language = language or get_language() or "en"
+        return self.name_hi if language.startswith("hi") and self.name_hi else self.name_en
+
+    def descendant_ids(self):
+        """Ids of every unit below this one (not itself). The tree is ~130 rows, so a few queries suffice."""
+        found, frontier = [], [self.pk]
+        while frontier:
+            frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            found.extend(frontier)
+        return found
+
+    def subtree_ids(self):
+        return [self.pk, *self.descendant_ids()]
+
+    def ancestors(self):
+        unit, chain = self.parent, []
+        while unit is not None:
+            chain.append(unit)
+            unit = unit.parent
+        return chain
+
+    @property
+    def primary_handle(self):
+        account = next((a for a in self.accounts.all() if a.kind == AccountKind.UNIT), None)
+        account = account or next(iter(self.accounts.all()), None)
+        return account.handle if account else ""
+
+
+class AccountKind(models.TextChoices):
+    UNIT = "unit", _("Unit account")
+    DESIGNATION = "designation", _("Designation account")
+    TRAFFIC = "traffic", _("Traffic account")
+    OVERSEAS = "overseas", _("Overseas account")
+
+
+class XAccount(models.Model):
+    """An X (Twitter) account of a unit. Handles are stored without '@', compared case-insensitively."""
+
+    handle = models.CharField(_("handle"), max_length=15)
+    user_id = models.CharField(_("numeric user id"), max_length=20, null=True, blank=True, unique=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(_("kind"), max_length=20, choices=AccountKind.choices, default=AccountKind.UNIT)
+    verified = models.BooleanField(_("verified on X"), default=False)
+    source = models.CharField(_("source of the handle"), max_length=500, blank=True)
+    watched = models.BooleanField(
+        _("poll its mentions"), default=False, help_text=_("Mentions of watched accounts are filed as complaints.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["handle"]
+        verbose_name = _("X account")
+        verbose_name_plural = _("X accounts")
+        constraints = [models.UniqueConstraint(Lower("handle"), name="xaccount_handle_ci_unique")]
+
+    def __str__(self):
+        return f"@{self.handle}"
+
+    def save(self, *args, **kwargs):
+        self.handle = self.handle.strip().lstrip("@")
+        super().save(*args, **kwargs)
+
+
+class PoliceStation(models.Model):
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("district or commissionerate"), on_delete=models.PROTECT, related_name="stations",
+        limit_choices_to={"unit_type__in": [UnitType.DISTRICT, UnitType.COMMISSIONERATE]},
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_hi = models.CharField(_("name (Hindi)"), max_length=120, blank=True)
+    alt_names = models.JSONField(_("alternate names"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["unit__name_en", "name_en"]
+        verbose_name = _("police station")
+        verbose_name_plural = _("police stations")
+        constraints = [models.UniqueConstraint(fields=["unit", "name_en"], name="station_unique_per_unit")]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.unit})"
+
+
+class Shift(models.TextChoices):
+    MORNING = "morning", _("Morning 08:00-16:00")
+    EVENING = "evening", _("Evening 14:00-22:00")
+    NIGHT = "night", _("Night 22:00-08:00")
+    ROUND_THE_CLOCK = "24x7", _("Round the clock")
+
+
+class CellContact(models.Model):
+    """Staff of a unit's social-media cell, as each cell reports them to HQ (circular 001 §5)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="contacts")
+    staff_name = models.CharField(_("staff name"), max_length=120)
+    designation = models.CharField(_("designation"), max_length=120, blank=True)
+    cug_number = models.CharField(_("CUG number"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    shift = models.CharField(_("shift"), max_length=10, choices=Shift.choices, default=Shift.MORNING)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["unit__name_en", "staff_name"]
+        verbose_name = _("cell contact")
+        verbose_name_plural = _("cell contacts")
+
+    def __str__(self):
+        return f"{self.staff_name} ({self.unit})"
+
+
+class Role(models.TextChoices):
+    HQ_OPERATOR = "hq_operator", _("HQ cell operator")
+    HQ_SUPERVISOR = "hq_supervisor", _("HQ supervisor")
+    CELL = "cell", _("Unit cell staff")
+    SUPERVISOR = "supervisor", _("Supervising officer (range, zone, commissionerate)")
+
+
+class StaffProfile(models.Model):
+    """Which unit a login works for, and in what role. The scoping function reads only this."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    sees_restricted = models.BooleanField(
+        _("designated for restricted complaints"), default=False,
+        help_text=_("May see complaints marked restricted (against women and children, sexual offences)."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+    @property
+    def is_hq(self):
+        return self.role in (Role.HQ_OPERATOR, Role.HQ_SUPERVISOR)

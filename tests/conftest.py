@@ -1,0 +1,93 @@
+"""Shared fixtures: the real units registry loaded once per test database, and named personas, including
+the ones who must be refused (another district, a supervisor trying to write, a login with no unit)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from complaints import lifecycle
+from districts.models import Role, StaffProfile, Unit
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
+
+
+def _persona(username, slug, role, *, superuser=False, restricted=False):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    user.is_superuser = superuser
+    user.is_staff = True
+    user.save()
+    StaffProfile.objects.create(user=user, unit=Unit.objects.get(slug=slug), role=role, sees_restricted=restricted)
+    return user
+
+
+@pytest.fixture
+def unit():
+    def get(slug):
+        return Unit.objects.get(slug=slug)
+
+    return get
+
+
+@pytest.fixture
+def hq(db):
+    return _persona("hq-sup", "up-police", Role.HQ_SUPERVISOR)
+
+
+@pytest.fixture
+def hq_operator(db):
+    return _persona("hq-op", "up-police", Role.HQ_OPERATOR)
+
+
+@pytest.fixture
+def meerut_cell(db):
+    return _persona("meerut-cell", "meerut", Role.CELL)
+
+
+@pytest.fixture
+def bareilly_cell(db):
+    return _persona("bareilly-cell", "bareilly", Role.CELL)
+
+
+@pytest.fixture
+def lucknow_cell(db):
+    return _persona("lucknow-cell", "lucknow-commissionerate", Role.CELL, restricted=True)
+
+
+@pytest.fixture
+def meerut_range(db):
+    return _persona("meerut-range", "meerut-range", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def meerut_zone(db):
+    return _persona("meerut-zone", "meerut-zone", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def no_profile(db):
+    return get_user_model().objects.create_user(username="stranger", password="pw-stranger")
+
+
+@pytest.fixture
+def make_complaint(db):
+    counter = iter(range(10**6))
+
+    def make(text="Mere ghar ke bahar jhagda ho raha hai, kripya madad karein", **fields):
+        fields.setdefault("source_tweet_id", str(1861000000000000000 + next(counter)))
+        fields.setdefault("author_username", "citizen")
+        return lifecycle.file_complaint(text=text, **fields)
+
+    return make
+
+
+@pytest.fixture
+def forwarded(make_complaint, unit):
+    def make(slug="meerut", **fields):
+        complaint = make_complaint(**fields)
+        return lifecycle.forward(complaint, unit(slug))
+
+    return make

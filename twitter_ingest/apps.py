@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TwitterIngestConfig(AppConfig):
+    name = "twitter_ingest"
+    verbose_name = _("X (Twitter) ingest")
