@@ -139,6 +139,11 @@ class Complaint(models.Model):
     suggestion_reason = models.CharField(_("suggestion reason"), max_length=300, blank=True)
     suggestion_confidence = models.FloatField(_("suggestion confidence"), null=True, blank=True)
 
+    # The next SLA deadline (to forward, to note or to resolve, whichever the state is waiting for), kept
+    # by the SLA module on every change so that "overdue" is one indexed comparison.
+    sla_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Bumped by every lifecycle change, so a form or API client holding an old copy can be told it is stale.
     version = models.PositiveIntegerField(_("version"), default=1)
