@@ -1,6 +1,8 @@
 """Shared fixtures: the real units registry loaded once per test database, and named personas, including
 the ones who must be refused (another district, a supervisor trying to write, a login with no unit)."""
 
+import importlib
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -13,6 +15,28 @@ from districts.models import Role, StaffProfile, Unit
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (live server, worker processes, threads) end by flushing every table, which
+    removes the units and the default categories loaded at set-up; put them back for the next test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from complaints.models import Category
+
+    if not Unit.objects.exists():
+        call_command("load_units", verbosity=0)
+    if not Category.objects.exists():
+        migration = importlib.import_module("complaints.migrations.0002_default_categories_and_append_only_events")
+        migration.add_categories(apps, None)
 
 
 def _persona(username, slug, role, *, superuser=False, restricted=False):
