@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Sent inside the transaction of every change: (sender=Complaint, complaint, event, action).
 transitioned = Signal()
+# Sent for a new complaint just before its INSERT (sender=Complaint, complaint): fill derived fields here.
+filing = Signal()
 
 REPORT_MAX = 280
 
@@ -188,18 +190,38 @@ def is_tweet_id(value) -> bool:
     value = str(value)
     return value.isascii() and value.isdigit() and len(value) <= 20 and int(value) < 2**64
 
-def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None, received_at=None, **fields):
-    """File a new complaint with a fresh tracking code. A tweet already filed raises DuplicateTweet."""
-    actor = _as_actor(actor)
+def _prepare(text, channel, source_tweet_id, received_at, fields):
+    """Validate and clean one new complaint; returns (model fields, Event data, Event note)."""
     stored, changes = clean_text(text)
     if not stored.strip():
         raise InvalidValue("text", "A complaint needs some text.")
     source_tweet_id = str(source_tweet_id) if source_tweet_id not in (None, "") else None
     if source_tweet_id is not None and not is_tweet_id(source_tweet_id):
         raise InvalidValue("source_tweet_id", f"A tweet id is a whole number below 2^64, not {source_tweet_id!r}.")
+    fields = dict(fields)
     for key in ("author_name", "author_location", "author_username"):
         if key in fields:
             fields[key] = clean_text(fields[key])[0][: Complaint._meta.get_field(key).max_length]
+    values = dict(text=stored, channel=channel, source_tweet_id=source_tweet_id,
+                  received_at=received_at or timezone.now(), **fields)
+    data = {"channel": channel}
+    if changes:
+        data["text_cleaned"] = changes
+    return values, data, "; ".join(changes)
+
+
+def _new(values):
+    complaint = Complaint(tracking_code=codes.generate(), **values)
+    # Listeners fill fields derived from the new row (the SLA deadline) so they go in with the INSERT.
+    filing.send(sender=Complaint, complaint=complaint)
+    return complaint
+
+
+def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None, received_at=None, **fields):
+    """File a new complaint with a fresh tracking code. A tweet already filed raises DuplicateTweet."""
+    actor = _as_actor(actor)
+    values, data, note = _prepare(text, channel, source_tweet_id, received_at, fields)
+    source_tweet_id = values["source_tweet_id"]
     if source_tweet_id:
         existing = Complaint.objects.filter(source_tweet_id=source_tweet_id).first()
         if existing:
@@ -207,21 +229,70 @@ def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None,
     for attempt in range(8):
         try:
             with transaction.atomic():
-                complaint = Complaint.objects.create(
-                    tracking_code=codes.generate(), text=stored, channel=channel, source_tweet_id=source_tweet_id,
-                    received_at=received_at or timezone.now(), **fields,
-                )
-                data = {"channel": channel}
-                if changes:
-                    data["text_cleaned"] = changes
-                _record(complaint, "file", actor, from_status="", note="; ".join(changes), data=data,
-                        at=complaint.received_at)
+                complaint = _new(values)
+                complaint.save(force_insert=True)
+                _record(complaint, "file", actor, from_status="", note=note, data=data, at=complaint.received_at)
             return complaint
         except IntegrityError:
             if source_tweet_id and Complaint.objects.filter(source_tweet_id=source_tweet_id).exists():
                 raise DuplicateTweet(Complaint.objects.get(source_tweet_id=source_tweet_id)) from None
             log.warning("tracking code collision, retrying (attempt %s)", attempt + 1)
     raise LifecycleError("Could not find a free tracking code; please try again.")
+
+
+def file_complaints(specs, *, actor=None):
+    """File many new complaints at once (bulk ingest): one INSERT for the complaints and one for their
+    "file" events, then `transitioned` for each, all in the caller's transaction. Each spec holds the
+    keyword arguments of file_complaint. Returns a list aligned with `specs`: the new Complaint, or the
+    LifecycleError (InvalidValue, DuplicateTweet) that filing it one by one would have raised."""
+    actor = _as_actor(actor)
+    results, prepared = [None] * len(specs), []
+    for index, spec in enumerate(specs):
+        spec = dict(spec)
+        try:
+            values, data, note = _prepare(spec.pop("text", None), spec.pop("channel", Channel.X),
+                                          spec.pop("source_tweet_id", None), spec.pop("received_at", None), spec)
+        except LifecycleError as exc:
+            results[index] = exc
+            continue
+        prepared.append((index, values, data, note))
+    tweet_ids = [values["source_tweet_id"] for _, values, _, _ in prepared if values["source_tweet_id"]]
+    existing = {c.source_tweet_id: c for c in Complaint.objects.filter(source_tweet_id__in=tweet_ids)} if tweet_ids else {}
+    batch, seen = [], set()
+    for index, values, data, note in prepared:
+        tweet_id = values["source_tweet_id"]
+        if tweet_id and (tweet_id in existing or tweet_id in seen):
+            results[index] = DuplicateTweet(existing.get(tweet_id) or next(
+                results[i] for i, v, _, _ in batch if v["source_tweet_id"] == tweet_id))
+            continue
+        seen.add(tweet_id)
+        batch.append((index, values, data, note))
+        results[index] = _new(values)
+    if not batch:
+        return results
+    rows = [results[index] for index, _, _, _ in batch]
+    try:
+        with transaction.atomic():
+            Complaint.objects.bulk_create(rows)
+    except IntegrityError:
+        # A tracking-code collision or a tweet filed meanwhile by someone else: fall back to one by one.
+        for index, values, _, _ in batch:
+            spec = {k: v for k, v in values.items() if k not in ("text", "channel", "source_tweet_id", "received_at")}
+            try:
+                results[index] = file_complaint(text=values["text"], channel=values["channel"],
+                                                source_tweet_id=values["source_tweet_id"],
+                                                received_at=values["received_at"], actor=actor, **spec)
+            except LifecycleError as exc:
+                results[index] = exc
+        return results
+    events = Event.objects.bulk_create([
+        Event(complaint=c, action="file", from_status="", to_status=c.status, actor=actor.user,
+              actor_name=actor.label[:150], unit=actor.unit, note=note, data=data, created_at=c.received_at)
+        for c, (_, _, data, note) in zip(rows, batch)
+    ])
+    for complaint, event in zip(rows, events):
+        transitioned.send(sender=Complaint, complaint=complaint, event=event, action="file")
+    return results
 
 
 # ---------------------------------------------------------------- transitions

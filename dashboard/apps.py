@@ -1,3 +1,4 @@
+"""Pages for HQ's cell, the district cells and supervisors."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self):
+        # Connects the receiver that keeps Complaint.sla_due_at current.
+        from . import sla  # noqa: F401

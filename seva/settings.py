@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboard.context_processors.navigation",
             ],
         },
     },
@@ -110,6 +111,8 @@ LOGIN_REDIRECT_URL = "/"
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The public tracking page ships its own Hindi catalogue; the project catalogue above wins where both have a string.
+LOCALE_PATHS.append(BASE_DIR / "templates" / "track" / "locale")
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
@@ -160,6 +163,31 @@ X_STATE_HANDLE = env.str("X_STATE_HANDLE", default="Uppolice")
 # The public site's address, used in links that leave the application (tweets, exports).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
+# X ingest (twitter_ingest). Mentions are polled every X_POLL_INTERVAL seconds (300 requests / 15 min per
+# user allows one every 3 s; 60 s leaves room for paging and the overlap poll), with an overlap poll over
+# the last X_OVERLAP_WINDOW_MINUTES for late arrivals; the outbox sender runs every X_OUTBOX_INTERVAL s.
+X_API_TIMEOUT = env.float("X_API_TIMEOUT", default=15.0)
+X_POLL_INTERVAL = env.int("X_POLL_INTERVAL", default=60)
+# Longer than the task's hard time limit, so a running poll never loses its lock; a dead holder's lock expires.
+X_POLL_LOCK_SECONDS = env.int("X_POLL_LOCK_SECONDS", default=310)
+X_POLL_RETRIES = env.int("X_POLL_RETRIES", default=2)
+X_POLL_BACKOFF_SECONDS = env.float("X_POLL_BACKOFF_SECONDS", default=1.0)
+X_OVERLAP_INTERVAL = env.int("X_OVERLAP_INTERVAL", default=600)
+X_OVERLAP_WINDOW_MINUTES = env.int("X_OVERLAP_WINDOW_MINUTES", default=30)
+# Forward automatically when the suggested unit's confidence reaches this (0..1); unset = never.
+X_AUTO_FORWARD_CONFIDENCE = env.float("X_AUTO_FORWARD_CONFIDENCE", default=None)
+# A link costs ~13x a plain post under pay-per-use; the code alone lets the citizen track.
+X_REPLY_INCLUDE_LINK = env.bool("X_REPLY_INCLUDE_LINK", default=False)
+X_OUTBOX_INTERVAL = env.int("X_OUTBOX_INTERVAL", default=10)
+X_OUTBOX_BATCH = env.int("X_OUTBOX_BATCH", default=20)
+X_OUTBOX_MAX_ATTEMPTS = env.int("X_OUTBOX_MAX_ATTEMPTS", default=6)
+X_OUTBOX_BACKOFF_SECONDS = env.float("X_OUTBOX_BACKOFF_SECONDS", default=30.0)
+X_OUTBOX_CLAIM_SECONDS = env.int("X_OUTBOX_CLAIM_SECONDS", default=120)
+X_POST_MAX_PER_15MIN = env.int("X_POST_MAX_PER_15MIN", default=90)
+CELERY_BEAT_SCHEDULE["x-poll-mentions"] = {"task": "twitter_ingest.tasks.poll_all", "schedule": X_POLL_INTERVAL}
+CELERY_BEAT_SCHEDULE["x-overlap-poll"] = {"task": "twitter_ingest.tasks.overlap_poll", "schedule": X_OVERLAP_INTERVAL}
+CELERY_BEAT_SCHEDULE["x-send-outbox"] = {"task": "twitter_ingest.tasks.send_outbox", "schedule": X_OUTBOX_INTERVAL}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -169,6 +197,29 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
+# API throttles (issue 5): per user, per anonymous address, and the public code lookup (page and API),
+# counted per client address. The client address is taken from TRUSTED_PROXY_HEADER (for example
+# HTTP_X_FORWARDED_FOR) only when it is set, with TRUSTED_PROXY_COUNT proxies in front; else REMOTE_ADDR.
+TRACK_THROTTLE = env.str("TRACK_THROTTLE", default="30/min")
+OPEN311_THROTTLE = env.str("OPEN311_THROTTLE", default="60/min")
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+TRACK_MAX_AGE = env.int("TRACK_MAX_AGE", default=30)
+TRACK_PAGE_CACHE_SECONDS = env.int("TRACK_PAGE_CACHE_SECONDS", default=60)
+OPEN311_PUBLISH_TEXT = env.bool("OPEN311_PUBLISH_TEXT", default=False)
+OPEN311_MAX_REQUESTS = env.int("OPEN311_MAX_REQUESTS", default=200)
+SLA_NOTED_TARGET_MINUTES = env.int("SLA_NOTED_TARGET_MINUTES", default=120)
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
+REST_FRAMEWORK.update({
+    "DEFAULT_THROTTLE_CLASSES": [
+        "complaints.api.throttling.AnonThrottle",
+        "complaints.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE", default="60/min"),
+        "user": env.str("API_USER_THROTTLE", default="1200/min"),
+    },
+})
 SPECTACULAR_SETTINGS = {
     "TITLE": "UP Police Twitter Seva API",
     "VERSION": "1",
@@ -203,3 +254,30 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "districts.auth.RolePermissionBackend",
 ]
+
+# Dashboard: SLA clocks. Units without a shift calendar row work these hours (IST, every day; shifts may
+# overlap or run past midnight); the units listed work round the clock (Lucknow, seed 003).
+SLA_DEFAULT_SHIFTS = [("08:00", "16:00"), ("14:00", "22:00")]
+SLA_ROUND_THE_CLOCK_UNITS = env.list("SLA_ROUND_THE_CLOCK_UNITS", default=["lucknow-commissionerate"])
+SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=300)
+# The league table and its charts are kept this long (seconds) per scope and period.
+DASHBOARD_LEAGUE_CACHE_SECONDS = env.int("DASHBOARD_LEAGUE_CACHE_SECONDS", default=120)
+# After logging out of the dashboard, back to its login page (not the admin's "logged out" page).
+LOGOUT_REDIRECT_URL = LOGIN_URL
+CELERY_BEAT_SCHEDULE["dashboard-sla-sweep"] = {
+    "task": "dashboard.tasks.sla_sweep",
+    "schedule": SLA_SWEEP_SECONDS,
+    "kwargs": {"limit": 500},
+}
+# Keeps HQ's default league view (last 30 days) computed; a little more often than it expires.
+CELERY_BEAT_SCHEDULE["dashboard-league-warm"] = {
+    "task": "dashboard.tasks.warm_league",
+    "schedule": max(30, DASHBOARD_LEAGUE_CACHE_SECONDS * 3 // 4),
+}
+
+# /healthz and /metrics (seva/health.py).
+HEALTH_INGEST_STALE_SECONDS = env.int("HEALTH_INGEST_STALE_SECONDS", default=max(600, 10 * X_POLL_INTERVAL))
+HEALTH_OUTBOX_BACKLOG = env.int("HEALTH_OUTBOX_BACKLOG", default=200)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PREFIX = env.str("METRICS_PREFIX", default="seva")
+METRICS_SLA_EVENT_ACTIONS = ["escalated", "escalate", "sla_breach"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from seva import health
+
 admin.site.site_header = "UP Police Twitter Seva"
 admin.site.site_title = "Twitter Seva HQ"
 admin.site.index_title = "HQ administration"
@@ -9,4 +11,26 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
+    path("metrics", health.prometheus, name="metrics"),
 ]
+
+# Public tracking page, REST API with its schema and docs, Open311 (issue 5).
+from django.conf import settings as _settings  # noqa: E402
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView  # noqa: E402
+
+urlpatterns += [
+    path("track/", include("complaints.tracking_urls")),
+    path("api/v1/", include("complaints.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("open311/v2/", include("complaints.open311.urls")),
+]
+if _settings.BENCH_VIEWS:
+    from complaints.tracking_views import bench_constant  # noqa: E402
+
+    urlpatterns += [path("bench/constant/", bench_constant, name="bench-constant")]
+
+# The dashboard (HQ inbox, unit queues, supervisors, league table, exports; issue 4), at the root.
+urlpatterns += [path("", include("dashboard.urls"))]

@@ -18,6 +18,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_sla_rules():
+    """SLA targets and calendars are cached per process; a rolled-back test must not leave its rows there."""
+    from dashboard import sla
+
+    sla.forget_rules()
+    yield
+    sla.forget_rules()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (live server, worker processes, threads) end by flushing every table, which
     removes the units and the default categories loaded at set-up; put them back for the next test."""

@@ -288,3 +288,47 @@ def test_postgres_refuses_raw_sql_changes_to_events(make_complaint):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM complaints_event WHERE complaint_id = %s", [c.pk])
     assert c.events.count() == 1
+
+
+def test_file_complaints_in_bulk(make_complaint):
+    existing = make_complaint(source_tweet_id="1861000000000500000")
+    seen = []
+
+    def listener(sender, complaint, event, action, **kwargs):
+        seen.append((complaint.pk, event.pk, action))
+
+    lifecycle.transitioned.connect(listener)
+    try:
+        results = lifecycle.file_complaints([
+            {"text": "bulk one", "source_tweet_id": "1861000000000500001", "author_username": "a"},
+            {"text": "", "source_tweet_id": "1861000000000500002"},
+            {"text": "already filed", "source_tweet_id": "1861000000000500000"},
+            {"text": "bulk two \x00", "source_tweet_id": "1861000000000500003", "priority": "urgent"},
+            {"text": "same tweet twice in one batch", "source_tweet_id": "1861000000000500001"},
+        ])
+    finally:
+        lifecycle.transitioned.disconnect(listener)
+    one, empty, dup, two, dup_in_batch = results
+    assert isinstance(empty, InvalidValue)
+    assert isinstance(dup, lifecycle.DuplicateTweet) and dup.existing == existing
+    assert isinstance(dup_in_batch, lifecycle.DuplicateTweet) and dup_in_batch.existing == one
+    for c in (one, two):
+        fresh = Complaint.objects.get(pk=c.pk)
+        assert fresh.status == Status.NEW and fresh.tracking_code == c.tracking_code
+        assert list(fresh.events.values_list("action", flat=True)) == ["file"]
+    assert Complaint.objects.get(pk=two.pk).text == "bulk two " and Complaint.objects.get(pk=two.pk).priority == "urgent"
+    assert two.events.get().data["text_cleaned"]
+    assert [(pk, action) for pk, _, action in seen] == [(one.pk, "file"), (two.pk, "file")]
+    assert all(event_pk for _, event_pk, _ in seen)
+
+
+def test_file_complaints_falls_back_on_a_code_collision(make_complaint, monkeypatch):
+    first = make_complaint()
+    from complaints import codes
+
+    fresh_codes = iter([first.tracking_code, codes.generate(), codes.generate(), codes.generate()])
+    monkeypatch.setattr(codes, "generate", lambda: next(fresh_codes))
+    results = lifecycle.file_complaints([{"text": "a", "source_tweet_id": "1861000000000600001"},
+                                         {"text": "b", "source_tweet_id": "1861000000000600002"}])
+    assert all(isinstance(r, Complaint) for r in results)
+    assert len({r.tracking_code for r in results} | {first.tracking_code}) == 3

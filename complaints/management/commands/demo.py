@@ -1,0 +1,159 @@
+"""`python manage.py demo`: the whole desk on the embedded defaults (SQLite, tasks in-process), fed by the
+simulated X API with a bundled stream of mentions. Within a minute the HQ inbox fills, citizens get
+replies with their codes, simulated districts answer forwards with "Noted", and codes show their stages
+on the tracking page. Everything listens on 127.0.0.1 only; Ctrl-C stops it all."""
+
+import json
+import signal
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
+from django.db import close_old_connections
+
+STREAM = Path(settings.BASE_DIR) / "fixtures" / "demo_stream.jsonl"
+DEMO_CREDENTIAL = "demo-sandbox-only"
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Loop(threading.Thread):
+    """Call `fn` every `interval` seconds until stopped; errors are printed, never fatal."""
+
+    def __init__(self, name, interval, fn, stop, out):
+        super().__init__(name=name, daemon=True)
+        self.interval, self.fn, self.stop, self.out = interval, fn, stop, out
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.fn()
+            except Exception as exc:  # a demo keeps going; the error is shown to whoever watches
+                self.out(f"[{self.name}] {type(exc).__name__}: {exc}")
+            finally:
+                close_old_connections()
+            self.stop.wait(self.interval)
+
+
+def replay(fake, path, speed, stop, out):
+    """Feed the stream into the simulated API at its pace: users at once, tweets after their offsets."""
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in items:
+        if "user" in item:
+            fake.add_user(item["user"])
+    ids, started = {}, time.monotonic()
+    for item in (i for i in items if "user" not in i):
+        due = started + float(item.get("after", 0)) / speed
+        if stop.wait(max(0.0, due - time.monotonic())):
+            return
+        spec = {"author": item["author"], "text": item["text"], "lang": item.get("lang", "")}
+        if item.get("reply_to"):
+            spec["in_reply_to"] = ids[item["reply_to"]]
+        if item.get("retweet_of"):
+            spec["referenced_tweets"] = [{"type": "retweeted", "id": ids[item["retweet_of"]]}]
+        tweet = fake.add_tweet(spec)
+        ids[item["ref"]] = tweet["id"]
+        out(f"  X  @{item['author']}: {item['text'][:90]}")
+
+
+class Command(BaseCommand):
+    help = "Run the complete desk on 127.0.0.1 with the simulated X API and a stream of demo mentions."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="web port (default 8000)")
+        parser.add_argument("--x-port", type=int, default=0, help="simulated X API port (default: any free)")
+        parser.add_argument("--speed", type=float, default=1.0, help="replay rate: 2 plays the stream twice as fast")
+        parser.add_argument("--poll-every", type=float, default=5.0, help="seconds between mention polls")
+        parser.add_argument("--noted-after", type=float, default=15.0,
+                            help="seconds before a simulated district answers a forward with Noted")
+        parser.add_argument("--stream", default=str(STREAM))
+        parser.add_argument("--run-for", type=float, default=0, help="stop by itself after this many seconds")
+
+    def handle(self, *args, port, x_port, speed, poll_every, noted_after, stream, run_for, **options):
+        if settings.PRODUCTION:
+            raise CommandError("The demo runs the simulated X API; it is refused in production.")
+        if speed <= 0:
+            raise CommandError("--speed must be positive")
+        stream = Path(stream)
+        if not stream.exists():
+            raise CommandError(f"No stream file {stream}")
+
+        from twitter_ingest import outbox, poller
+        from twitter_ingest.fake_api import FakeX, FakeXServer
+
+        say = self.stdout.write
+        say("Setting up the database, the units and the demo logins…")
+        call_command("migrate", verbosity=0)
+        call_command("load_units", verbosity=0)
+        call_command("create_demo_logins", stdout=self.stdout)
+
+        fake = FakeX(state_username=settings.X_STATE_HANDLE)
+        fake.noted_delay = noted_after / speed
+        x_server = FakeXServer(port=x_port, fake=fake).start()
+        # The demo posts only to its own simulated API.
+        for name, value in {
+            "X_API_BASE_URL": x_server.url, "X_BEARER_TOKEN": DEMO_CREDENTIAL, "X_API_KEY": DEMO_CREDENTIAL,
+            "X_API_SECRET": DEMO_CREDENTIAL, "X_ACCESS_TOKEN": DEMO_CREDENTIAL, "X_ACCESS_SECRET": DEMO_CREDENTIAL,
+            "X_POST_ENABLED": True, "X_AUTO_FORWARD_CONFIDENCE": getattr(settings, "DEMO_AUTO_FORWARD", 0.6),
+        }.items():
+            setattr(settings, name, value)
+
+        stop = threading.Event()
+        web = ThreadedWSGIServer(("127.0.0.1", port), QuietHandler)
+        web.set_app(StaticFilesHandler(get_internal_wsgi_application()))
+        threads = [
+            threading.Thread(target=web.serve_forever, name="web", daemon=True),
+            threading.Thread(target=replay, args=(fake, stream, speed, stop, say), name="stream", daemon=True),
+            Loop("poller", poll_every, lambda: [poller.poll_account(a) for a in poller.watched_accounts()], stop, say),
+            Loop("outbox", 2.0, lambda: outbox.send_due(limit=20), stop, say),
+            Loop("sla", 30.0, self._sla_sweep, stop, say),
+        ]
+        for thread in threads:
+            thread.start()
+
+        base = f"http://127.0.0.1:{port}"
+        say(self.style.SUCCESS("\nThe desk is running (Ctrl-C stops everything):"))
+        say(f"  HQ inbox          {base}/            (log in as hq / seva-demo-2026)")
+        say(f"  District queue    {base}/            (log in as lucknow or meerut)")
+        say(f"  Tracking page     {base}/track/")
+        say(f"  REST API          {base}/api/v1/     schema {base}/api/docs/")
+        say(f"  Admin             {base}/admin/")
+        say(f"  Simulated X API   {x_server.url}/_sandbox/posted   (the replies the desk has tweeted)\n")
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *a: stop.set())
+        try:
+            deadline = time.monotonic() + run_for if run_for else None
+            while not stop.is_set():
+                if deadline and time.monotonic() >= deadline:
+                    break
+                stop.wait(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            say("Stopping…")
+            stop.set()
+            web.shutdown()
+            web.server_close()
+            x_server.stop()
+            for thread in threads[1:]:
+                thread.join(10)
+            say("Stopped.")
+
+    @staticmethod
+    def _sla_sweep():
+        try:
+            from dashboard import sla
+        except ImportError:
+            return
+        sweep = getattr(sla, "sweep", None)
+        if sweep:
+            sweep()

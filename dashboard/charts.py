@@ -1,0 +1,61 @@
+"""Charts drawn by the server as inline SVG (no script, no external library): bars and a line."""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+WIDTH = 640
+BAR_H = 18
+GAP = 4
+
+
+def _num(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def hbars(items, title, width=WIDTH, label_width=190):
+    """Horizontal bars for [(label, value), ...]; labels are escaped."""
+    items = list(items)
+    top = max((v for _l, v in items), default=0) or 1
+    height = max(1, len(items)) * (BAR_H + GAP) + 24
+    span = width - label_width - 60
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for i, (label, value) in enumerate(items):
+        y = 20 + i * (BAR_H + GAP)
+        w = max(1, round(span * value / top)) if value else 0
+        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" class="chart-label">'
+                     f'{escape(str(label))[:40]}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{w}" height="{BAR_H}" class="chart-bar"/>')
+        parts.append(f'<text x="{label_width + w + 4}" y="{y + 13}" class="chart-value">{_num(value)}</text>')
+    if not items:
+        parts.append('<text x="10" y="16" class="chart-label">—</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def line(points, title, width=WIDTH, height=200):
+    """A line (with dots) for [(label, value), ...] in order; first and last labels on the axis."""
+    points = list(points)
+    top = max((v for _l, v in points), default=0) or 1
+    left, bottom, right, upper = 40, height - 24, width - 10, 10
+    n = len(points)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
+             f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="chart-axis"/>',
+             f'<text x="{left - 4}" y="{upper + 10}" text-anchor="end" class="chart-value">{top}</text>',
+             f'<text x="{left - 4}" y="{bottom}" text-anchor="end" class="chart-value">0</text>']
+    coords = []
+    for i, (_label, value) in enumerate(points):
+        x = left + (right - left) * (i / (n - 1) if n > 1 else 0.5)
+        y = bottom - (bottom - upper) * value / top
+        coords.append((round(x, 1), round(y, 1), value))
+    if coords:
+        parts.append('<polyline class="chart-line" fill="none" points="'
+                     + " ".join(f"{x},{y}" for x, y, _v in coords) + '"/>')
+        for x, y, v in coords:
+            parts.append(f'<circle cx="{x}" cy="{y}" r="2.5" class="chart-dot"><title>{v}</title></circle>')
+        parts.append(f'<text x="{left}" y="{height - 6}" class="chart-label">{escape(str(points[0][0]))}</text>')
+        parts.append(f'<text x="{right}" y="{height - 6}" text-anchor="end" class="chart-label">'
+                     f'{escape(str(points[-1][0]))}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+from . import roles
+
+CODE = "UPP-00000-00000"
+
+
+def navigation(request):
+    """Which menu entries a login gets; the views check the same rules again."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_hq": roles.is_hq(user),
+        "nav_cell": roles.is_cell(user),
+        "nav_supervisor": roles.is_supervisor(user),
+        "nav_staff": roles.is_staff_member(user),
+        "nav_profile": roles.profile(user),
+        # "/c/": list templates build complaint links from it instead of reversing a URL for every row.
+        "c_base": reverse("dashboard:complaint", args=[CODE])[: -len(CODE) - 1],
+    }

@@ -1,0 +1,104 @@
+"""What the dashboard shows of the ingest side (twitter_ingest): outbox rows, ingest health, good-work
+posts and fetching a tweet for manual intake. Each piece is looked up when used, so the pages keep
+working (and say what is missing) where the ingest side does not provide it."""
+
+import importlib
+import logging
+
+from django.apps import apps
+
+log = logging.getLogger(__name__)
+
+
+def model(name):
+    try:
+        return apps.get_model("twitter_ingest", name)
+    except LookupError:
+        return None
+
+
+def module(name):
+    try:
+        return importlib.import_module(f"twitter_ingest.{name}")
+    except ImportError:
+        return None
+
+
+def _field_names(model_class):
+    return {f.name for f in model_class._meta.get_fields()}
+
+
+def _row(obj, fields):
+    """The fields as a dict; fields with choices give their readable (translated) label."""
+    row = {}
+    for name in fields:
+        display = getattr(obj, f"get_{name}_display", None)
+        row[name] = display() if callable(display) else getattr(obj, name, "")
+    return row
+
+
+OUTBOX_FIELDS = ("pk", "kind", "status", "text", "attempts", "reason", "created_at", "sent_at", "posted_tweet_id")
+
+
+def outbox_rows(complaint):
+    """The complaint's outbox rows as dicts, or None when there is no outbox model to read."""
+    Outbox = model("Outbox")
+    if Outbox is None or "complaint" not in _field_names(Outbox):
+        return None
+    return [_row(o, OUTBOX_FIELDS) for o in Outbox.objects.filter(complaint=complaint).order_by("-pk")[:50]]
+
+
+def health_summary():
+    """twitter_ingest.health.summary(), or None when it is not there."""
+    health = module("health")
+    if health is None or not hasattr(health, "summary"):
+        return None
+    return health.summary()
+
+
+GOOD_WORK_FIELDS = ("pk", "handle", "text", "tweet_id", "created_at", "tweeted_at", "unit")
+
+
+def good_work_posts(limit=100):
+    Post = model("GoodWorkPost")
+    if Post is None:
+        return None
+    names = _field_names(Post)
+    qs = Post.objects.all()
+    if "unit" in names:
+        qs = qs.select_related("unit")
+    order = next((f"-{n}" for n in ("tweeted_at", "created_at") if n in names), "-pk")
+    if "mention" in names:
+        qs = qs.select_related("mention")
+    rows = []
+    for post in qs.order_by(order)[:limit]:
+        row = _row(post, GOOD_WORK_FIELDS)
+        mention = getattr(post, "mention", None)
+        row["tweet_id"] = row["tweet_id"] or getattr(mention, "tweet_id", "")
+        rows.append(row)
+    return rows
+
+
+TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "entities", "referenced_tweets", "note_tweet", "geo"]
+
+
+def fetch_and_file(tweet_id):
+    """Fetch one tweet through the X API and file it through the ingest side's one filing path
+    (twitter_ingest.filing.file_manual). Returns the complaint, or None when X cannot be read, does not
+    answer, or the ingest side did not file the tweet as a complaint (the operator then types it in)."""
+    from complaints.models import Complaint
+
+    filing, client = module("filing"), module("client")
+    if filing is None or client is None or not hasattr(filing, "file_manual") or not client.can_read():
+        return None
+    try:
+        response = client.make_client().get_tweet(
+            tweet_id, tweet_fields=TWEET_FIELDS, expansions=["author_id"], user_fields=["username", "name", "location"])
+        body = response.json() if hasattr(response, "json") else {}
+        if not isinstance(body, dict) or not body.get("data"):
+            return None
+        filing.file_manual(body["data"], includes=body.get("includes"))
+    except Exception:  # X unreachable, rate limited, refused: the operator types the tweet in instead
+        log.warning("fetching tweet %s for manual intake failed", tweet_id, exc_info=True)
+        return None
+    return Complaint.objects.filter(source_tweet_id=str(tweet_id)).first()

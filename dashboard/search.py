@@ -1,0 +1,98 @@
+"""Search and filters over the complaints a user may see. PostgreSQL uses full-text ('simple') and
+trigram indexes (dashboard migration 0003); other databases a plain icontains fallback."""
+
+import re
+
+from django import forms
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints import codes
+from complaints.models import OPEN_STATUSES, Category, Status
+from districts.models import Unit
+
+HANDLE = re.compile(r"^@?([A-Za-z0-9_]{1,15})$")
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Code, @handle or words"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))] + Status.choices)
+    unit = forms.SlugField(label=_("Unit (with the units below)"), required=False, max_length=80)
+    category = forms.SlugField(label=_("Category"), required=False, max_length=50)
+    date_from = forms.DateField(label=_("Received from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    not_noted = forms.BooleanField(label=_("Not yet noted"), required=False)
+
+    def clean_unit(self):
+        slug = self.cleaned_data["unit"]
+        if slug and not Unit.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("No unit has this short name."))
+        return slug
+
+    def clean_category(self):
+        slug = self.cleaned_data["category"]
+        if slug and not Category.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("No category has this short name."))
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+def _day_start(day):
+    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+
+
+def text_search(qs, query):
+    query = query.strip()
+    if not query:
+        return qs
+    try:
+        return qs.filter(tracking_code=codes.normalise(query))
+    except codes.CodeError:
+        pass
+    handle = HANDLE.match(query)
+    if query.startswith("@") and handle:
+        return qs.filter(author_username__iexact=handle.group(1))
+    if connection.vendor == "postgresql":
+        # Same expressions as the GIN indexes, so the planner can use them.
+        return qs.extra(
+            where=[
+                "(to_tsvector('simple', complaints_complaint.text) @@ plainto_tsquery('simple', %s)"
+                " OR complaints_complaint.text ILIKE %s OR complaints_complaint.author_username ILIKE %s)"
+            ],
+            params=[query, f"%{_like(query)}%", f"%{_like(query)}%"],
+        )
+    return qs.filter(Q(text__icontains=query) | Q(author_username__icontains=query))
+
+
+def _like(value):
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply(qs, data):
+    """Narrow a (scoped) queryset by a valid FilterForm's cleaned_data."""
+    qs = text_search(qs, data.get("q") or "")
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("unit"):
+        unit = Unit.objects.get(slug=data["unit"])
+        qs = qs.filter(unit_id__in=unit.subtree_ids())
+    if data.get("category"):
+        qs = qs.filter(category__slug=data["category"])
+    if data.get("date_from"):
+        qs = qs.filter(received_at__gte=_day_start(data["date_from"]))
+    if data.get("date_to"):
+        qs = qs.filter(received_at__lt=_day_start(data["date_to"]) + timezone.timedelta(days=1))
+    if data.get("overdue"):
+        qs = qs.filter(status__in=OPEN_STATUSES, sla_due_at__lt=timezone.now())
+    if data.get("not_noted"):
+        qs = qs.filter(status__in=[Status.FORWARDED, Status.TRANSFERRED], noted_at__isnull=True)
+    return qs

@@ -1,0 +1,84 @@
+"""Template helpers: times in IST, the SLA clock, names in the reader's language."""
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext as _
+
+from ..labels import ACTION_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def ist(value):
+    """'23 Nov 2026, 14:05 IST' (every time on the dashboard is Indian Standard Time)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'j M Y, H:i')} IST"
+
+
+def _span(delta):
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)sh %(m)sm") % {"h": hours, "m": mins}
+    return _("%(m)sm") % {"m": mins}
+
+
+@register.simple_tag
+def sla_clock(complaint, now=None):
+    """The time left to the next deadline, or how long it is overdue; colour-coded, with the deadline."""
+    due = complaint.sla_due_at
+    if not due:
+        return ""
+    now = now or timezone.now()
+    left = due - now
+    if left.total_seconds() < 0:
+        css, text = "sla sla-over", _("overdue %(span)s") % {"span": _span(left)}
+    elif left.total_seconds() < 3600:
+        css, text = "sla sla-soon", _("%(span)s left") % {"span": _span(left)}
+    else:
+        css, text = "sla sla-ok", _("%(span)s left") % {"span": _span(left)}
+    return format_html('<span class="{}" title="{}">⏱ {}</span>', css, _("due %(at)s") % {"at": ist(due)}, text)
+
+
+@register.filter
+def action_label(action):
+    return ACTION_LABELS.get(action, action.replace("_", " "))
+
+
+def _hindi():
+    return (get_language() or "").startswith("hi")
+
+
+@register.filter
+def local_name(obj):
+    """A unit's, station's or category's name in the reader's language."""
+    if obj is None:
+        return ""
+    if _hindi() and getattr(obj, "name_hi", ""):
+        return obj.name_hi
+    return getattr(obj, "name_en", str(obj))
+
+
+@register.filter
+def reply_text(reply):
+    return reply.text_hi if _hindi() else reply.text_en
+
+
+@register.filter
+def status_css(status):
+    return f"badge badge-{status}"
+
+
+@register.filter
+def status_label(status):
+    from complaints.models import Status
+
+    return Status(status).label if status in Status.values else status

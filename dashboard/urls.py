@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+
+from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, search
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/rows/", inbox.inbox_rows, name="inbox_rows"),
+    path("inbox/bulk/", inbox.bulk, name="inbox_bulk"),
+    path("complaints/", search.complaints, name="complaints"),
+    re_path(r"^export/complaints\.(?P<fmt>csv|xlsx)$", search.export, name="export_complaints"),
+    path("c/<str:code>/", complaint.detail, name="complaint"),
+    path("c/<str:code>/act/<slug:action>/", complaint.act, name="act"),
+    path("intake/", intake.intake, name="intake"),
+    path("replies/", replies.replies, name="replies"),
+    path("replies/new/", replies.edit, name="reply_new"),
+    path("replies/<int:pk>/", replies.edit, name="reply_edit"),
+    path("queue/", queue.queue, name="queue"),
+    path("supervise/", queue.supervise, name="supervise"),
+    path("handover/", handover.handover, name="handover"),
+    path("league/", league.league, name="league"),
+    re_path(r"^export/league\.(?P<fmt>csv|xlsx)$", league.league_export, name="export_league"),
+    path("ingest/", ingest.health, name="health"),
+    path("good-work/", ingest.good_work, name="good_work"),
+]

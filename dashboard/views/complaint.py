@@ -1,0 +1,117 @@
+"""One complaint: the tweet and its thread, the events timeline, the outbox rows, and the actions this
+user may take in this state."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import lifecycle, scoping
+from complaints.models import Complaint
+from districts.models import Unit
+
+from .. import actions, ingest_bridge, roles
+from ..models import CannedReply
+from .common import complaint_or_404, complaint_url, redirect_next, staff_required
+
+
+# The action a complaint in each state usually waits for; its form is shown open.
+PRIMARY = {"new": "forward", "forwarded": "note", "reopened": "note", "noted": "report", "in_progress": "resolve",
+           "resolved": "close"}
+
+
+def _context(request, complaint, bound=None, top_error=""):
+    allowed = scoping.allowed_actions(request.user, complaint)
+    names = actions.available(request.user, complaint, allowed)
+    if bound is not None and bound[0] not in names:
+        names.append(bound[0])
+    forms = []
+    for name in names:
+        form = bound if bound is not None and bound[0] == name else None
+        forms.append((name, actions.SPECS[name].label,
+                      form[1] if form else actions.build_form(name, complaint)))
+    thread = complaint.messages.select_related("unit").all()
+    related = []
+    if complaint.conversation_id:
+        related = list(scoping.visible_complaints(request.user).filter(
+            conversation_id=complaint.conversation_id).exclude(pk=complaint.pk).order_by("received_at")[:20])
+    replies = CannedReply.objects.filter(
+        Q(category__isnull=True) | Q(category_id=complaint.category_id), is_active=True,
+        status__in=[complaint.status, ""],
+    ).select_related("category")[:20]
+    return {
+        "complaint": complaint,
+        "events": complaint.events.select_related("unit").all(),
+        "thread": thread,
+        "related": related,
+        "outbox": ingest_bridge.outbox_rows(complaint),
+        "forms": forms,
+        "primary": PRIMARY.get(complaint.status, ""),
+        "top_error": top_error,
+        "replies": replies,
+        "units": (list(Unit.objects.routable().order_by("name_en").values_list("slug", "name_en", "name_hi"))
+                  if {"forward", "transfer"} & set(names) else []),
+        "duplicate_of_visible": complaint.duplicate_of_id and scoping.can_see(request.user, complaint.duplicate_of),
+    }
+
+
+@staff_required()
+def detail(request, code):
+    complaint = complaint_or_404(request, code)
+    return render(request, "dashboard/complaint.html", _context(request, complaint))
+
+
+@require_POST
+@staff_required()
+def act(request, code, action):
+    complaint = complaint_or_404(request, code)
+    spec = actions.SPECS.get(action)
+    if spec is None:
+        raise Http404
+    if action not in scoping.allowed_actions(request.user, complaint):
+        raise PermissionDenied
+    form = actions.build_form(action, complaint, request.POST)
+    status, top_error = 400, ""
+    if spec.transition and action not in lifecycle.allowed_in_state(complaint.status):
+        top_error = _("Not possible in this state: %(error)s") % {
+            "error": lifecycle.IllegalTransition(action, complaint.status)}
+        form = actions.build_form(action, complaint)
+    elif form.is_valid():
+        try:
+            with transaction.atomic():
+                spec.run(complaint, form.cleaned_data, request.user)
+        except lifecycle.StaleComplaint:
+            status = 409
+            top_error = _("This complaint changed meanwhile (someone else acted on it). Nothing was changed: "
+                          "read it again below and repeat your action if it is still needed.")
+            complaint = Complaint.objects.with_related().get(pk=complaint.pk)
+            form = actions.build_form(action, complaint)
+        except lifecycle.IllegalTransition as exc:
+            top_error = _("Not possible in this state: %(error)s") % {"error": exc}
+        except lifecycle.InvalidValue as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, str(exc))
+        except lifecycle.DuplicateTweet as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(action)s: done for %(code)s.") % {
+                "action": spec.label, "code": complaint.tracking_code})
+            if not scoping.can_see(request.user, complaint):
+                # Marking restricted (or transferring) can take a complaint out of this user's sight.
+                return redirect_next(request, _home(request))
+            return redirect_next(request, complaint_url(complaint))
+    fresh = Complaint.objects.with_related().get(pk=complaint.pk)
+    response = render(request, "dashboard/complaint.html",
+                      _context(request, fresh, bound=(action, form), top_error=top_error))
+    response.status_code = status
+    return response
+
+
+def _home(request):
+    name = roles.home_url_name(request.user)
+    return reverse(name) if name else "/"

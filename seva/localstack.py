@@ -1,0 +1,119 @@
+"""Run the production processes without Docker: gunicorn, a Celery worker and Celery beat, against the
+PostgreSQL and Redis named in the environment, and stop them cleanly together.
+
+    ENVIRONMENT=production SECRET_KEY=... ALLOWED_HOSTS=... DATABASE_URL=postgres://... REDIS_URL=redis://... \
+        .venv/bin/python -m seva.localstack --port 8000
+
+It migrates, loads the units and collects static files first (all idempotent). Ctrl-C or SIGTERM stops
+the three processes with SIGTERM and waits for each; the integration test and the benchmarks use the
+same class."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+class LocalStack:
+    def __init__(self, env=None, port=8000, workers=2, concurrency=2, log_dir=None, extra=()):
+        self.env = {**os.environ, **(env or {}), "DJANGO_SETTINGS_MODULE": "seva.settings"}
+        self.port, self.workers, self.concurrency = port, workers, concurrency
+        self.log_dir = Path(log_dir) if log_dir else None
+        self.extra = list(extra)  # more (name, argv) processes, e.g. the simulated X API
+        self.procs, self.logs = {}, {}
+
+    def manage(self, *args, timeout=600):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def prepare(self):
+        self.manage("migrate", "--noinput")
+        self.manage("load_units")
+        self.manage("collectstatic", "--noinput")
+
+    def _start(self, name, argv):
+        out = subprocess.DEVNULL
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = self.logs[name] = open(self.log_dir / f"{name}.log", "w+")
+        self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    def start(self):
+        for name, argv in self.extra:
+            self._start(name, argv)
+        self._start("web", [str(BIN / "gunicorn"), "seva.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                            "--workers", str(self.workers), "--graceful-timeout", "10"])
+        self._start("worker", [str(BIN / "celery"), "-A", "seva", "worker", "--loglevel", "INFO",
+                               "--concurrency", str(self.concurrency), "--without-gossip", "--without-mingle"])
+        schedule = (self.log_dir or Path("/tmp")) / f"celerybeat-schedule-{self.port}"
+        self._start("beat", [str(BIN / "celery"), "-A", "seva", "beat", "--loglevel", "INFO",
+                             "--schedule", str(schedule)])
+        return self
+
+    def stop(self, timeout=30):
+        """SIGTERM every process group, wait; returns {name: exit code or 'killed'}."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        exits = {}
+        for name, proc in self.procs.items():
+            try:
+                exits[name] = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                exits[name] = "killed"
+        return exits
+
+    def log_tail(self, chars=3000):
+        tails = {}
+        for name, handle in self.logs.items():
+            handle.flush()
+            handle.seek(0)
+            tails[name] = handle.read()[-chars:]
+        return tails
+
+    @staticmethod
+    def clean(exits):
+        # gunicorn and celery exit 0 on SIGTERM; a process killed by the signal itself reports -15.
+        return {name: code for name, code in exits.items() if code not in (0, -signal.SIGTERM)}
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--skip-prepare", action="store_true")
+    args = parser.parse_args(argv)
+    stack = LocalStack(port=args.port, workers=args.workers, concurrency=args.concurrency)
+    if not args.skip_prepare:
+        stack.prepare()
+    stack.start()
+    print(f"web http://127.0.0.1:{args.port}/ , Celery worker and beat running; Ctrl-C stops them.", flush=True)
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
+    try:
+        while not stopping and all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    exits = stack.stop()
+    print("stopped:", exits, flush=True)
+    return 1 if LocalStack.clean(exits) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Admin for the ingest's own rows. Mentions, poll runs and rejected input are read-only records; the
+outbox offers "mark as sent" for rows staff posted by hand; credentials are write-only."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from . import outbox
+from .models import (
+    AccountCredential, AccountState, DuplicateSuggestion, GoodWorkPost, Mention, Outbox, OutboxStatus, PollRun,
+    RejectedInput, ReplyTemplate, UnitPostingPolicy,
+)
+from .textcount import weighted_length
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mention)
+class MentionAdmin(ReadOnlyAdmin):
+    list_display = ("tweet_id", "author_username", "outcome", "complaint", "tweeted_at", "source")
+    list_filter = ("outcome", "source")
+    search_fields = ("tweet_id", "author_username", "conversation_id")
+    date_hierarchy = "received_at"
+
+
+@admin.register(PollRun)
+class PollRunAdmin(ReadOnlyAdmin):
+    list_display = ("account", "kind", "started_at", "fetched", "filed", "lag_seconds", "rate_limit_remaining",
+                    "reached_800_cap", "error")
+    list_filter = ("kind", "reached_800_cap", "account")
+
+
+@admin.register(AccountState)
+class AccountStateAdmin(admin.ModelAdmin):
+    list_display = ("account", "since_id", "last_success_at", "paused_reason", "rate_limited_until", "failures")
+    readonly_fields = ("last_poll_at", "last_success_at", "last_overlap_at", "paused_at", "failures", "last_error")
+    fields = ("account", "user_id", "since_id", "paused_reason", "rate_limited_until", "retry_after",
+              *readonly_fields)
+
+
+@admin.register(RejectedInput)
+class RejectedInputAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "source", "line", "reason")
+    search_fields = ("reason", "source")
+
+
+@admin.register(GoodWorkPost)
+class GoodWorkPostAdmin(ReadOnlyAdmin):
+    list_display = ("tweeted_at", "handle", "unit", "text")
+    list_filter = ("unit",)
+
+
+@admin.register(DuplicateSuggestion)
+class DuplicateSuggestionAdmin(admin.ModelAdmin):
+    list_display = ("complaint", "candidate", "score", "reason", "dismissed")
+    list_filter = ("dismissed",)
+    readonly_fields = ("complaint", "candidate", "score", "reason", "created_at")
+
+
+@admin.register(UnitPostingPolicy)
+class UnitPostingPolicyAdmin(admin.ModelAdmin):
+    list_display = ("unit", "forward_mode")
+    autocomplete_fields = ("unit",)
+
+
+class CredentialForm(forms.ModelForm):
+    access_token = forms.CharField(label=_("access token"), required=False, widget=forms.PasswordInput)
+    access_secret = forms.CharField(label=_("access token secret"), required=False, widget=forms.PasswordInput)
+
+    class Meta:
+        model = AccountCredential
+        fields = ("account", "access_token", "access_secret")
+
+    def clean(self):
+        data = super().clean()
+        # An empty field keeps the stored secret: it is never shown back.
+        for name in ("access_token", "access_secret"):
+            if not data.get(name) and self.instance.pk:
+                data[name] = getattr(self.instance, name)
+        return data
+
+
+@admin.register(AccountCredential)
+class AccountCredentialAdmin(admin.ModelAdmin):
+    form = CredentialForm
+    list_display = ("account", "is_set")
+
+    @admin.display(boolean=True, description=_("set"))
+    def is_set(self, obj):
+        return obj.is_set
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("key", "text_en", "text_hi", "is_active")
+
+
+@admin.register(Outbox)
+class OutboxAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "complaint", "account", "status", "attempts", "weight", "reason")
+    list_filter = ("status", "kind")
+    search_fields = ("complaint__tracking_code", "text", "posted_tweet_id")
+    readonly_fields = ("kind", "complaint", "account", "in_reply_to_tweet_id", "idempotency_key", "attempts",
+                       "posted_tweet_id", "sent_at", "marked_sent_by", "created_at", "claimed_at")
+    fields = ("text", "status", "reason", "next_attempt_at", *readonly_fields)
+    actions = ["mark_sent"]
+
+    @admin.display(description=_("length"))
+    def weight(self, obj):
+        return weighted_length(obj.text)
+
+    @admin.action(description=_("Mark as sent (posted by hand)"))
+    def mark_sent(self, request, queryset):
+        done = sum(outbox.mark_sent_by_hand(row, request.user) for row in queryset)
+        messages.info(request, _("%(n)d marked as sent.") % {"n": done})
+
+    def save_model(self, request, obj, form, change):
+        # An edited held reply goes back to the queue, where it is checked again.
+        if change and "text" in form.changed_data and obj.status == OutboxStatus.HELD:
+            obj.status, obj.reason = OutboxStatus.PENDING, ""
+            found = outbox.personal_data_in(obj.text)
+            if found:
+                obj.status, obj.reason = OutboxStatus.HELD, "Contains " + ", ".join(found)
+            elif not obj.text.strip() or weighted_length(obj.text) > 280:
+                obj.status, obj.reason = OutboxStatus.HELD, f"Needs a text of 1 to 280 characters ({weighted_length(obj.text)})."
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,51 @@
+"""The tweepy client factory. tweepy has no base-URL option, so its public `session` is replaced by a
+requests.Session that rewrites the host (X_API_BASE_URL: the simulated X API in tests, demo and
+training) and gives every request a timeout (tweepy sets none, and a hung socket would hang the worker)."""
+
+import requests
+import tweepy
+from django.conf import settings
+
+REAL_HOSTS = ("https://api.twitter.com", "https://api.x.com")
+
+
+class RebasingSession(requests.Session):
+    def __init__(self, base_url="", timeout=15.0):
+        super().__init__()
+        self.base_url = (base_url or "").rstrip("/")
+        self.timeout = timeout
+
+    def request(self, method, url, *args, **kwargs):
+        if self.base_url:
+            for real in REAL_HOSTS:
+                if url.startswith(real):
+                    url = self.base_url + url[len(real):]
+                    break
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+def make_client(*, access_token=None, access_secret=None, raw=True) -> tweepy.Client:
+    """A client for the state account (or, with tokens, for a unit account). `raw` returns
+    requests.Response objects so callers read the rate-limit headers and keep ids as strings."""
+    client = tweepy.Client(
+        bearer_token=settings.X_BEARER_TOKEN or None,
+        consumer_key=settings.X_API_KEY or None,
+        consumer_secret=settings.X_API_SECRET or None,
+        access_token=access_token if access_token is not None else (settings.X_ACCESS_TOKEN or None),
+        access_token_secret=access_secret if access_secret is not None else (settings.X_ACCESS_SECRET or None),
+        return_type=requests.Response if raw else tweepy.Response,
+        wait_on_rate_limit=False,  # a Celery task must never sleep for 15 minutes; we reschedule instead
+    )
+    client.session = RebasingSession(settings.X_API_BASE_URL, timeout=settings.X_API_TIMEOUT)
+    return client
+
+
+def can_read() -> bool:
+    return bool(settings.X_BEARER_TOKEN or (settings.X_API_KEY and settings.X_ACCESS_TOKEN))
+
+
+def can_post(access_token=None, access_secret=None) -> bool:
+    token = access_token if access_token is not None else settings.X_ACCESS_TOKEN
+    secret = access_secret if access_secret is not None else settings.X_ACCESS_SECRET
+    return bool(settings.X_POST_ENABLED and settings.X_API_KEY and settings.X_API_SECRET and token and secret)

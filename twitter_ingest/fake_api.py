@@ -1,0 +1,506 @@
+"""A simulated X API v2: the part the system uses, faithful to what tweepy and the real service do
+(see the reference notes §2.4 and §6), bound to 127.0.0.1 only.
+
+Endpoints: GET /2/users/me, /2/users/by/username/<name>, /2/users/<id>/mentions (since_id, until_id,
+start_time, end_time, max_results 5..100, next_token pagination, newest first, only the 800 newest
+reachable, expansions and fields, partial errors[] for referenced tweets that are gone),
+/2/users/<id>/tweets (the account's own posts), POST /2/tweets (replies only where summoned, 403 on
+duplicate text, on deleted targets and on quote posts), rate-limit headers on every response.
+
+Sandbox endpoints for tests, the demo and training (not part of X):
+  POST /_sandbox/users     [{"id", "username", "name", "location"}]
+  POST /_sandbox/tweets    [{"id"?, "author": username, "text", "in_reply_to"?, "created_at"?, ...}]
+  POST /_sandbox/faults    {"route": "mentions|post|me|user|tweets|any", "status": 429|503|401|402|..,
+                            "reset_in": s, "delay": s, "count": n}
+  POST /_sandbox/delete    {"ids": [...]}         mark tweets deleted
+  POST /_sandbox/noted     {"delay": s}          district accounts answer HQ forwards with "Noted"
+  GET  /_sandbox/posted    tweets created through POST /2/tweets
+  POST /_sandbox/reset
+"""
+
+import base64
+import json
+import re
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlparse
+
+EPOCH_MS = 1288834974657
+MAX_REACHABLE = 800
+DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
+DEFAULT_USER_FIELDS = ("id", "name", "username")
+HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
+LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900}
+
+
+def fmt_time(dt):
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_time(value):
+    value = value.replace("Z", "+00:00")
+    return datetime.fromisoformat(value)
+
+
+def snowflake(dt, seq):
+    return str(((int(dt.timestamp() * 1000) - EPOCH_MS) << 22) | (seq & 0x3FFFFF))
+
+
+def _token(tweet_id):
+    return base64.b32hexencode(str(tweet_id).encode()).decode().rstrip("=").lower()
+
+
+def _untoken(token):
+    token = token.upper()
+    return base64.b32hexdecode(token + "=" * (-len(token) % 8)).decode()
+
+
+class FakeX:
+    """The simulated service's state; thread-safe behind one lock."""
+
+    def __init__(self, state_username="Uppolice", state_id="1000000000000000001"):
+        self.lock = threading.RLock()
+        self.state_username = state_username
+        self.users = {}          # id -> user dict
+        self.tweets = {}         # id -> tweet dict (full)
+        self.deleted = set()
+        self.places = {}         # id -> place dict
+        self.posted = []         # ids created through POST /2/tweets
+        self.faults = []         # list of fault dicts
+        self.noted_delay = None  # seconds, or None for no scripted district replies
+        self.pending_noted = []  # (due_monotonic, forward tweet id, district user id)
+        self.buckets = {}        # (route, token) -> [remaining, reset_epoch]
+        self.requests = []       # (method, path) log for tests
+        self.seq = 0
+        self.add_user({"id": state_id, "username": state_username, "name": "UP POLICE"})
+        self.state_id = state_id
+
+    # ------------------------------------------------------------------ feeding
+    def add_user(self, user):
+        with self.lock:
+            user = {k: str(v) if k == "id" else v for k, v in user.items()}
+            self.users[user["id"]] = user
+            return user
+
+    def user_by_name(self, username):
+        username = username.lower()
+        return next((u for u in self.users.values() if u["username"].lower() == username), None)
+
+    def _ensure_user(self, username):
+        user = self.user_by_name(username)
+        if user is None:
+            self.seq += 1
+            user = self.add_user({"id": str(4000000000000000000 + self.seq), "username": username,
+                                  "name": username})
+        return user
+
+    def add_tweet(self, spec):
+        """Add a tweet from a full API dict (with id, author_id...) or a short spec (author, text, in_reply_to)."""
+        with self.lock:
+            tweet = dict(spec)
+            place = tweet.pop("place", None)
+            if isinstance(place, dict):
+                self.places[place["id"]] = place
+                tweet["geo"] = {"place_id": place["id"]}
+            if "author" in tweet:
+                tweet["author_id"] = self._ensure_user(tweet.pop("author"))["id"]
+            created = tweet.get("created_at")
+            created_dt = parse_time(created) if created else datetime.now(timezone.utc)
+            self.seq += 1
+            tweet.setdefault("id", snowflake(created_dt, self.seq))
+            tweet["id"] = str(tweet["id"])
+            tweet["created_at"] = created or fmt_time(created_dt)
+            tweet.setdefault("edit_history_tweet_ids", [tweet["id"]])
+            parent_id = tweet.pop("in_reply_to", None)
+            if parent_id:
+                parent = self.tweets.get(str(parent_id))
+                tweet.setdefault("referenced_tweets", []).append({"type": "replied_to", "id": str(parent_id)})
+                if parent:
+                    tweet.setdefault("in_reply_to_user_id", parent["author_id"])
+                    tweet.setdefault("conversation_id", parent.get("conversation_id", parent["id"]))
+            tweet.setdefault("conversation_id", tweet["id"])
+            if "entities" not in tweet:
+                mentions = []
+                for match in HANDLE.finditer(tweet.get("text", "")):
+                    user = self.user_by_name(match.group(1))
+                    item = {"start": match.start(), "end": match.end(), "username": match.group(1)}
+                    if user:
+                        item["id"] = user["id"]
+                    mentions.append(item)
+                if mentions:
+                    tweet["entities"] = {"mentions": mentions}
+            self.tweets[tweet["id"]] = tweet
+            return tweet
+
+    # ------------------------------------------------------------------ reading
+    def _mentions_of(self, user_id):
+        user = self.users.get(user_id)
+        if not user:
+            return []
+        name = user["username"].lower()
+        found = []
+        for tweet in self.tweets.values():
+            if tweet["id"] in self.deleted or tweet.get("author_id") == user_id:
+                continue
+            tagged = any(m.get("username", "").lower() == name for m in tweet.get("entities", {}).get("mentions", []))
+            if tagged or tweet.get("in_reply_to_user_id") == user_id:
+                found.append(tweet)
+        found.sort(key=lambda t: int(t["id"]), reverse=True)
+        return found
+
+    def _materialise_noted(self):
+        now = time.monotonic()
+        due = [p for p in self.pending_noted if p[0] <= now]
+        self.pending_noted = [p for p in self.pending_noted if p[0] > now]
+        for _, forward_id, district_id in due:
+            district = self.users[district_id]
+            self.add_tweet({"author": district["username"], "text": f"@{self.state_username} Noted",
+                            "in_reply_to": forward_id})
+
+    def _shape_tweet(self, tweet, fields):
+        wanted = set(DEFAULT_TWEET_FIELDS) | fields
+        return {k: v for k, v in tweet.items() if k in wanted}
+
+    def _shape_user(self, user, fields):
+        wanted = set(DEFAULT_USER_FIELDS) | fields
+        return {k: v for k, v in user.items() if k in wanted}
+
+    def timeline(self, user_id, query, own=False):
+        with self.lock:
+            self._materialise_noted()
+            if own:
+                items = sorted((t for t in self.tweets.values() if t.get("author_id") == user_id
+                                and t["id"] not in self.deleted), key=lambda t: int(t["id"]), reverse=True)
+            else:
+                items = self._mentions_of(user_id)
+            items = items[:MAX_REACHABLE]
+            since = query.get("since_id")
+            until = query.get("until_id")
+            if since:
+                items = [t for t in items if int(t["id"]) > int(since)]
+            elif query.get("start_time"):
+                start = parse_time(query["start_time"])
+                items = [t for t in items if parse_time(t["created_at"]) >= start]
+            if until:
+                items = [t for t in items if int(t["id"]) < int(until)]
+            elif query.get("end_time"):
+                end = parse_time(query["end_time"])
+                items = [t for t in items if parse_time(t["created_at"]) <= end]
+            token = query.get("pagination_token")
+            if token:
+                below = int(_untoken(token))
+                items = [t for t in items if int(t["id"]) < below]
+            size = int(query.get("max_results") or 10)
+            page, rest = items[:size], items[size:]
+            fields = set(filter(None, query.get("tweet.fields", "").split(",")))
+            user_fields = set(filter(None, query.get("user.fields", "").split(",")))
+            expansions = set(filter(None, query.get("expansions", "").split(",")))
+            body = {"meta": {"result_count": len(page)}}
+            if not page:
+                return body
+            body["data"] = [self._shape_tweet(t, fields) for t in page]
+            body["meta"].update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
+            if rest:
+                body["meta"]["next_token"] = _token(page[-1]["id"])
+            includes, errors = {}, []
+            users, tweets, places = {}, {}, {}
+            for t in page:
+                if "author_id" in expansions and t.get("author_id") in self.users:
+                    users[t["author_id"]] = self.users[t["author_id"]]
+                if "in_reply_to_user_id" in expansions and t.get("in_reply_to_user_id") in self.users:
+                    users[t["in_reply_to_user_id"]] = self.users[t["in_reply_to_user_id"]]
+                if "entities.mentions.username" in expansions:
+                    for m in t.get("entities", {}).get("mentions", []):
+                        user = self.user_by_name(m.get("username", ""))
+                        if user:
+                            users[user["id"]] = user
+                if "referenced_tweets.id" in expansions:
+                    for ref in t.get("referenced_tweets", []):
+                        target = self.tweets.get(ref["id"])
+                        if target is None or ref["id"] in self.deleted:
+                            errors.append({
+                                "value": ref["id"], "detail": f"Could not find tweet with referenced_tweets.id: [{ref['id']}].",
+                                "title": "Not Found Error", "resource_type": "tweet", "parameter": "referenced_tweets.id",
+                                "resource_id": ref["id"], "type": "https://api.twitter.com/2/problems/resource-not-found",
+                            })
+                        else:
+                            tweets[target["id"]] = self._shape_tweet(target, fields)
+                place_id = t.get("geo", {}).get("place_id")
+                if "geo.place_id" in expansions and place_id:
+                    places[place_id] = self.places.get(place_id) or {"id": place_id, "full_name": "Unknown"}
+            if users:
+                includes["users"] = [self._shape_user(u, user_fields) for u in users.values()]
+            if tweets:
+                includes["tweets"] = list(tweets.values())
+            if places:
+                includes["places"] = list(places.values())
+            if includes:
+                body["includes"] = includes
+            if errors:
+                body["errors"] = errors
+            return body
+
+    # ------------------------------------------------------------------ posting
+    def create_tweet(self, author_id, payload):
+        """Return (status, body)."""
+        with self.lock:
+            text = payload.get("text", "")
+            if payload.get("quote_tweet_id"):
+                return 403, _problem(403, "Quote posts are not available on this access tier.")
+            if any(t.get("author_id") == author_id and t.get("text") == text for t in self.tweets.values()):
+                return 403, _problem(403, "You are not allowed to create a Tweet with duplicate content.")
+            reply_to = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
+            spec = {"author_id": author_id, "text": text}
+            if reply_to:
+                parent = self.tweets.get(str(reply_to))
+                if parent is None or parent["id"] in self.deleted:
+                    return 403, _problem(403, "You attempted to reply to a Tweet that is deleted or not visible to you.")
+                poster = self.users[author_id]["username"].lower()
+                summoned = parent.get("author_id") == author_id or any(
+                    m.get("username", "").lower() == poster for m in parent.get("entities", {}).get("mentions", []))
+                if not summoned:
+                    return 403, _problem(403, "You can only reply to or quote posts where you are mentioned or are the author.")
+                spec["in_reply_to"] = parent["id"]
+            tweet = self.add_tweet(spec)
+            self.posted.append(tweet["id"])
+            if self.noted_delay is not None and author_id == self.state_id:
+                for m in tweet.get("entities", {}).get("mentions", []):
+                    district = self.user_by_name(m["username"])
+                    if district and district["id"] != self.state_id:
+                        self.pending_noted.append((time.monotonic() + self.noted_delay, tweet["id"], district["id"]))
+            return 201, {"data": {"id": tweet["id"], "text": tweet["text"],
+                                  "edit_history_tweet_ids": [tweet["id"]]}}
+
+    # ------------------------------------------------------------------ faults and limits
+    def take_fault(self, route):
+        with self.lock:
+            for fault in self.faults:
+                if fault.get("route", "any") in (route, "any"):
+                    fault["count"] = fault.get("count", 1) - 1
+                    if fault["count"] <= 0:
+                        self.faults.remove(fault)
+                    return dict(fault)
+        return None
+
+    def spend(self, route, token):
+        with self.lock:
+            now = int(time.time())
+            bucket = self.buckets.get((route, token))
+            if bucket is None or bucket[1] <= now:
+                bucket = self.buckets[(route, token)] = [LIMITS.get(route, 300), now + 900]
+            limit = LIMITS.get(route, 300)
+            if bucket[0] <= 0:
+                return False, limit, 0, bucket[1]
+            bucket[0] -= 1
+            return True, limit, bucket[0], bucket[1]
+
+
+def _problem(status, detail, **extra):
+    titles = {400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden",
+              404: "Not Found Error", 429: "Too Many Requests", 500: "Internal Server Error",
+              503: "Service Unavailable"}
+    return {"title": titles.get(status, "Error"), "detail": detail, "type": "about:blank", "status": status, **extra}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "FakeX/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    @property
+    def fake(self) -> FakeX:
+        return self.server.fake
+
+    def _send(self, status, body, headers=None):
+        data = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json; charset=utf-8")
+        self.send_header("content-length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, str(value))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self):
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return json.loads(raw or b"{}")
+
+    def _token(self):
+        auth = self.headers.get("authorization", "")
+        match = re.search(r'oauth_token="([^"]+)"', auth)
+        return unquote(match.group(1)) if match else auth
+
+    def _caller_id(self):
+        """User-context calls act as the user whose id prefixes the access token ("<id>-..."), as on X."""
+        auth = self.headers.get("authorization", "")
+        match = re.search(r'oauth_token="([^"]+)"', auth)
+        if match:
+            prefix = unquote(match.group(1)).partition("-")[0]
+            if prefix in self.fake.users:
+                return prefix
+        return self.fake.state_id
+
+    def _route(self, method, path):
+        if path.startswith("/_sandbox/"):
+            return "sandbox"
+        if method == "POST" and path == "/2/tweets":
+            return "post"
+        if path == "/2/users/me":
+            return "me"
+        if path.endswith("/mentions"):
+            return "mentions"
+        if path.endswith("/tweets"):
+            return "tweets"
+        return "user"
+
+    def _handle(self, method):
+        url = urlparse(self.path)
+        path = url.path.rstrip("/")
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        route = self._route(method, path)
+        self.fake.requests.append((method, path))
+        if route == "sandbox":
+            return self._sandbox(method, path)
+        fault = self.fake.take_fault(route)
+        if fault and fault.get("delay"):
+            time.sleep(float(fault["delay"]))
+            if not fault.get("status"):
+                fault = None
+        ok, limit, remaining, reset = self.fake.spend(route, self._token())
+        headers = {"x-rate-limit-limit": limit, "x-rate-limit-remaining": remaining, "x-rate-limit-reset": reset}
+        if route == "post":
+            headers.update({"x-user-limit-24hour-limit": 10000, "x-user-limit-24hour-remaining": 9999,
+                            "x-user-limit-24hour-reset": int(time.time()) + 86400})
+        if fault and fault.get("status"):
+            status = int(fault["status"])
+            if status == 429:
+                headers.update({"x-rate-limit-remaining": 0,
+                                "x-rate-limit-reset": int(time.time() + float(fault.get("reset_in", 60)))})
+                return self._send(429, _problem(429, "Too Many Requests"), headers)
+            detail = {402: "credits depleted", 401: "Unauthorized"}.get(status, fault.get("detail", "Service unavailable"))
+            return self._send(status, _problem(status, detail), headers)
+        if not ok:
+            return self._send(429, _problem(429, "Too Many Requests"), headers)
+        if route == "me":
+            user = self.fake.users[self._caller_id()]
+            return self._send(200, {"data": self.fake._shape_user(user, set())}, headers)
+        if route == "post":
+            status, body = self.fake.create_tweet(self._caller_id(), self._body())
+            return self._send(status, body, headers)
+        match = re.fullmatch(r"/2/users/by/username/(\w+)", path)
+        if match:
+            user = self.fake.user_by_name(match.group(1))
+            if user is None:
+                return self._send(200, {"errors": [{"value": match.group(1), "detail": "Could not find user.",
+                                                    "title": "Not Found Error", "resource_type": "user",
+                                                    "parameter": "username", "resource_id": match.group(1),
+                                                    "type": "https://api.twitter.com/2/problems/resource-not-found"}]},
+                                  headers)
+            fields = set(filter(None, query.get("user.fields", "").split(",")))
+            return self._send(200, {"data": self.fake._shape_user(user, fields)}, headers)
+        match = re.fullmatch(r"/2/users/(\d+)/(mentions|tweets)", path)
+        if match:
+            size = query.get("max_results")
+            if size is not None and not (5 <= int(size) <= 100):
+                return self._send(400, _problem(400, "max_results must be between 5 and 100"), headers)
+            return self._send(200, self.fake.timeline(match.group(1), query, own=match.group(2) == "tweets"), headers)
+        return self._send(404, _problem(404, f"No route {path}"), headers)
+
+    def _sandbox(self, method, path):
+        fake = self.fake
+        name = path.removeprefix("/_sandbox/")
+        if method == "GET" and name == "posted":
+            with fake.lock:
+                return self._send(200, {"data": [fake.tweets[i] for i in fake.posted]})
+        if method == "GET" and name == "tweets":
+            with fake.lock:
+                return self._send(200, {"data": sorted(fake.tweets.values(), key=lambda t: int(t["id"]))})
+        body = self._body()
+        if name == "users":
+            return self._send(200, {"data": [fake.add_user(u) for u in _as_list(body)]})
+        if name == "tweets":
+            return self._send(200, {"data": [fake.add_tweet(t) for t in _as_list(body)]})
+        if name == "faults":
+            with fake.lock:
+                fake.faults.extend(_as_list(body))
+            return self._send(200, {"data": fake.faults})
+        if name == "delete":
+            with fake.lock:
+                fake.deleted.update(str(i) for i in body.get("ids", []))
+            return self._send(200, {"data": sorted(fake.deleted)})
+        if name == "noted":
+            fake.noted_delay = body.get("delay")
+            return self._send(200, {"data": {"delay": fake.noted_delay}})
+        if name == "reset":
+            server_fake = FakeX(fake.state_username, fake.state_id)
+            self.server.fake = server_fake
+            return self._send(200, {"data": "reset"})
+        return self._send(404, _problem(404, f"No sandbox route {name}"))
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+
+def _as_list(body):
+    return body if isinstance(body, list) else [body]
+
+
+class FakeXServer:
+    """Run the simulated API in a thread: `with FakeXServer() as server: server.url`."""
+
+    def __init__(self, port=0, fake=None):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.fake = fake or FakeX()
+        self.thread = None
+
+    @property
+    def fake(self) -> FakeX:
+        return self.httpd.fake
+
+    @property
+    def url(self):
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def load_feed(fake, path):
+    """Feed a JSONL file: each line a tweet spec, a user ({"user": {...}}) or an API response object."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if not line:
+                continue
+            item = json.loads(line)
+            if "user" in item:
+                fake.add_user(item["user"])
+            elif "data" in item or "includes" in item:
+                for user in item.get("includes", {}).get("users", []):
+                    fake.add_user(user)
+                for tweet in _as_list(item.get("data") or []):
+                    fake.add_tweet(tweet)
+            else:
+                fake.add_tweet(item)

@@ -1,0 +1,486 @@
+"""The one filing path, used by the poller, `ingest_file` and manual intake.
+
+For a batch of tweets (oldest first), in one transaction:
+1. INSERT the Mention rows ... ON CONFLICT (tweet_id) DO NOTHING RETURNING tweet_id. The rows this
+   transaction inserted are the ones it owns: a concurrent filer of the same tweet waits on the unique
+   index and then skips it, so every tweet is processed exactly once even with two pollers, overlapping
+   pages, or a worker killed mid-batch (its transaction rolls back, nothing is half-filed).
+2. Classify each owned mention (classify.decide) and carry the decision out through complaints.lifecycle.
+3. Write the outcomes, good-work posts, suggested duplicates and outbox rows in bulk, and move the
+   account's checkpoint, still in the same transaction.
+
+Caches (units, accounts, gazetteer) are compiled once per Filer; per batch a handful of queries find
+the complaints that the batch's replies belong to."""
+
+import hashlib
+import json
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from complaints import lifecycle
+from complaints.models import Complaint, MessageKind, Priority
+from districts.models import XAccount
+
+from . import classify, outbox
+from .classify import Kind, ThreadComplaint
+from .gazetteer import Gazetteer, words
+from .models import AccountState, DuplicateSuggestion, GoodWorkPost, Mention, Outbox, Outcome, RejectedInput, Source
+from .tweets import envelopes_from_response, safe
+
+log = logging.getLogger(__name__)
+
+INGEST = lifecycle.Actor(name="ingest")
+DUP_WINDOW = timedelta(hours=6)
+DUP_THRESHOLD = 0.6
+RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
+
+
+@dataclass
+class Summary:
+    counts: Counter = field(default_factory=Counter)
+    filed: int = 0
+    already: int = 0
+    max_lag: float | None = None
+
+    def add(self, other):
+        self.counts.update(other.counts)
+        self.filed += other.filed
+        self.already += other.already
+        if other.max_lag is not None:
+            self.max_lag = max(self.max_lag or 0, other.max_lag)
+
+
+class Filer:
+    def __init__(self, *, source=Source.FILE, account=None):
+        self.source = source
+        self.account = account
+        self.gazetteer = Gazetteer()
+        self.units = self.gazetteer.units
+        accounts = list(XAccount.objects.filter(is_active=True))
+        self.unit_of_handle = {a.handle.lower(): a.unit_id for a in accounts}
+        self.unit_of_user_id = {a.user_id: a.unit_id for a in accounts if a.user_id}
+        self.own_handles = {a.handle.lower() for a in accounts if a.watched} | {settings.X_STATE_HANDLE.lower()}
+        self.own_ids = set(AccountState.objects.exclude(user_id="").values_list("user_id", flat=True))
+        self.subtrees = {}
+        self.pending, self.claimed = None, {}
+        self.recent = []  # (time, complaint id, author id, unit id, token set, text hash) for duplicate hints
+        self._load_recent()
+
+    # -------------------------------------------------- helpers
+    def subtree(self, unit_id):
+        if unit_id is None:
+            return frozenset()
+        if unit_id not in self.subtrees:
+            children = {}
+            for unit in self.units.values():
+                children.setdefault(unit.parent_id, []).append(unit.pk)
+            found, frontier = {unit_id}, [unit_id]
+            while frontier:
+                frontier = [c for p in frontier for c in children.get(p, [])]
+                found.update(frontier)
+            self.subtrees[unit_id] = frozenset(found)
+        return self.subtrees[unit_id]
+
+    def _thread_view(self, complaint):
+        return ThreadComplaint(pk=complaint.pk, status=complaint.status, unit_id=complaint.unit_id,
+                               unit_subtree=self.subtree(complaint.unit_id), author_id=complaint.author_id,
+                               author_username=complaint.author_username, tracking_code=complaint.tracking_code)
+
+    def _load_recent(self):
+        since = timezone.now() - DUP_WINDOW
+        rows = Complaint.objects.filter(received_at__gte=since).order_by("-received_at", "-pk").values_list(
+            "pk", "tweeted_at", "received_at", "author_id", "suggested_unit_id", "text")[:2000]
+        for pk, tweeted, received, author_id, unit_id, text in reversed(list(rows)):
+            self._remember(tweeted or received, pk, author_id, unit_id, text)
+
+    @staticmethod
+    def _tokens(text):
+        return frozenset(w for w, _ in words(classify.own_words(text)) if len(w) > 2)
+
+    def _remember(self, at, pk, author_id, unit_id, text):
+        tokens = self._tokens(text)
+        self.recent.append((at, pk, author_id, unit_id, tokens, hash(tokens)))
+        if len(self.recent) > 5000:
+            del self.recent[:1000]
+
+    def _duplicate_of(self, at, author_id, unit_id, text):
+        tokens = self._tokens(text)
+        if not tokens:
+            return None
+        best = None
+        for when, pk, other_author, other_unit, other_tokens, other_hash in reversed(self.recent[-300:]):
+            if at and when and abs((at - when).total_seconds()) > DUP_WINDOW.total_seconds():
+                continue
+            if author_id and other_author == author_id and other_hash == hash(tokens):
+                return pk, 1.0, "same author, same text (tweeted to several handles)"
+            if unit_id is None or other_unit != unit_id:
+                continue
+            overlap = len(tokens & other_tokens) / len(tokens | other_tokens)
+            if overlap >= DUP_THRESHOLD and (best is None or overlap > best[1]):
+                best = (pk, round(overlap, 2), "similar text, same place, close in time")
+        return best
+
+    # -------------------------------------------------- the batch
+    def file(self, envelopes, *, checkpoint=None, batch_size=500, progress=None):
+        """File envelopes oldest first; `checkpoint` = (AccountState, newest id) moves with the last batch."""
+        seen, ordered = set(), []
+        for env in sorted(envelopes, key=lambda e: e.sort_key):
+            if env.tweet_id not in seen:
+                seen.add(env.tweet_id)
+                ordered.append(env)
+        summary = Summary()
+        summary.already += len(envelopes) - len(ordered)
+        size = batch_size or max(1, len(ordered))
+        chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)] or [[]]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            recent = list(self.recent)
+            try:
+                result = self._retrying(chunk, checkpoint if last else None, recent, careful=False)
+            except Exception:
+                # Something other than a refused change broke the batch (it rolled back as a whole). File it
+                # again with a savepoint per mention, so one poison tweet is rejected with its reason
+                # instead of blocking the account's checkpoint for ever.
+                log.exception("batch of %s mentions failed; filing it again one by one", len(chunk))
+                self.recent = list(recent)
+                result = self._retrying(chunk, checkpoint if last else None, recent, careful=True)
+            summary.add(result)
+            if progress:
+                progress(len(chunk))
+        return summary
+
+    def _retrying(self, chunk, checkpoint, recent, *, careful, attempts=6):
+        """Two filers (--jobs, or a poller beside a backfill) can deadlock on the rows of complaints they
+        both touch; PostgreSQL then rolls one batch back whole, so filing it again is safe."""
+        for attempt in range(attempts):
+            try:
+                return self._file_chunk(chunk, checkpoint, careful=careful)
+            except OperationalError as exc:
+                if getattr(exc.__cause__, "pgcode", None) not in RETRYABLE or attempt == attempts - 1:
+                    raise
+                log.warning("batch of %s mentions hit %s; retrying", len(chunk), exc.__cause__.pgcode)
+                self.recent = list(recent)
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+
+    def _file_chunk(self, chunk, checkpoint, careful=False):
+        summary = Summary()
+        with transaction.atomic(), outbox.batching():
+            owned = self._claim(chunk)
+            summary.already += len(chunk) - len(owned)
+            self._lookups(owned)
+            good, dups, updates = [], [], []
+            now = timezone.now()
+
+            def settle(env, mention, outcome, reason, complaint_id):
+                mention.outcome, mention.reason, mention.complaint_id = outcome, reason[:300], complaint_id
+                updates.append(mention)
+                summary.counts[outcome] += 1
+                summary.filed += 1
+                lag = (now - env.created_at).total_seconds()
+                summary.max_lag = lag if summary.max_lag is None else max(summary.max_lag, lag)
+
+            # New complaints are filed in runs with one INSERT each (lifecycle.file_complaints); a mention
+            # that refers to a complaint still waiting in the run flushes the run first.
+            self.pending = None if careful else []
+            for env, mention in owned:
+                if self.pending and self._refers_to_pending(env):
+                    self._flush_pending(settle, dups)
+                result = (self._file_carefully if careful else self._file_one)(env, mention, good, dups)
+                if result is not None:
+                    settle(env, mention, *result)
+            if self.pending:
+                self._flush_pending(settle, dups)
+            if updates:
+                self._save_outcomes(updates)
+            if good:
+                GoodWorkPost.objects.bulk_create(good)
+            if dups:
+                DuplicateSuggestion.objects.bulk_create(dups, ignore_conflicts=True)
+            if checkpoint is not None:
+                state, newest = checkpoint
+                if newest and (not state.since_id or int(newest) > int(state.since_id)):
+                    AccountState.objects.filter(pk=state.pk).update(since_id=newest)
+                    state.since_id = newest
+        return summary
+
+    @staticmethod
+    def _save_outcomes(mentions):
+        """One UPDATE ... FROM (VALUES ...) on PostgreSQL: bulk_update's CASE per row costs more than the
+        filing itself at backfill rates. Elsewhere a plain executemany."""
+        table = Mention._meta.db_table
+        rows = [(m.pk, m.outcome, m.reason, m.complaint_id) for m in mentions]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                for start in range(0, len(rows), 1000):
+                    part = rows[start:start + 1000]
+                    values = ", ".join(["(%s, %s, %s, %s::bigint)"] * len(part))
+                    cursor.execute(
+                        f"UPDATE {table} AS m SET outcome = v.outcome, reason = v.reason, complaint_id = v.cid "
+                        f"FROM (VALUES {values}) AS v(id, outcome, reason, cid) WHERE m.id = v.id",
+                        [value for row in part for value in row])
+            else:
+                cursor.executemany(f"UPDATE {table} SET outcome = %s, reason = %s, complaint_id = %s WHERE id = %s",
+                                   [(outcome, reason, cid, pk) for pk, outcome, reason, cid in rows])
+
+    def _claim(self, chunk):
+        """INSERT ... ON CONFLICT DO NOTHING RETURNING: the mentions this transaction owns."""
+        if not chunk:
+            return []
+        table = Mention._meta.db_table
+        columns = ["tweet_id", "account_id", "source", "author_id", "author_username", "conversation_id",
+                   "in_reply_to_tweet_id", "tweeted_at", "received_at", "raw", "content_hash", "outcome", "reason"]
+        fields = [Mention._meta.get_field(c if c != "account_id" else "account") for c in columns]
+        now = timezone.now()
+        rows, by_id = [], {}
+        for env in chunk:
+            raw = safe(env.raw())
+            encoded = json.dumps(raw, ensure_ascii=False, sort_keys=True)
+            mention = Mention(
+                tweet_id=env.tweet_id, account=self.account, source=self.source, author_id=env.author_id[:20],
+                author_username=safe(env.username)[:50], conversation_id=env.conversation_id,
+                in_reply_to_tweet_id=env.replied_to if lifecycle.is_tweet_id(env.replied_to) else "",
+                tweeted_at=env.created_at, received_at=now, raw=raw,
+                content_hash=hashlib.sha256(json.dumps(env.tweet, ensure_ascii=False, sort_keys=True).encode(
+                    "utf-8", "surrogatepass")).hexdigest(),
+                outcome=Outcome.PENDING, reason="",
+            )
+            values = []
+            for column, f in zip(columns, fields):
+                if column == "raw":
+                    values.append(encoded)
+                elif column == "account_id":
+                    values.append(self.account.pk if self.account else None)
+                else:
+                    values.append(f.get_db_prep_save(getattr(mention, f.attname), connection))
+            rows.append(values)
+            by_id[env.tweet_id] = (env, mention)
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        sql = (f'INSERT INTO {table} ({", ".join(columns)}) VALUES {", ".join([placeholders] * len(rows))} '
+               f"ON CONFLICT (tweet_id) DO NOTHING RETURNING id, tweet_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for row in rows for v in row])
+            returned = cursor.fetchall()
+        owned = []
+        for pk, tweet_id in returned:
+            env, mention = by_id[tweet_id]
+            mention.pk = pk
+            mention._state.adding = False
+            owned.append((env, mention))
+        owned.sort(key=lambda pair: pair[0].sort_key)
+        self.claimed = {env.tweet_id: mention for env, mention in owned}
+        return owned
+
+    def _lookups(self, owned):
+        """Find, with a few queries, the complaints that this batch's replies and codes refer to."""
+        self.by_tweet, self.by_conversation, self.complaints = {}, {}, {}
+        ids, conversations, code_list = set(), set(), set()
+        for env, _ in owned:
+            ids.update(i for t, i in env.refs if t in ("replied_to", "quoted"))
+            ids.update(env.earlier_versions)
+            if env.conversation_id and env.conversation_id != env.tweet_id:
+                conversations.add(env.conversation_id)
+            if "UPP" in (env.text or "").upper():
+                code_list.update(classify.codes_in(env.text))
+        ids.discard("")
+        if ids:
+            for pk, tweet_id in Complaint.objects.filter(source_tweet_id__in=ids).values_list("pk", "source_tweet_id"):
+                self.by_tweet[tweet_id] = pk
+            for pk, tweet_id in Mention.objects.filter(tweet_id__in=ids, complaint__isnull=False).values_list(
+                    "complaint_id", "tweet_id"):
+                self.by_tweet.setdefault(tweet_id, pk)
+            for pk, tweet_id in Outbox.objects.filter(posted_tweet_id__in=ids, complaint__isnull=False).values_list(
+                    "complaint_id", "posted_tweet_id"):
+                self.by_tweet.setdefault(tweet_id, pk)
+        if conversations:
+            for pk, conv in Complaint.objects.filter(conversation_id__in=conversations).order_by("received_at", "pk") \
+                    .values_list("pk", "conversation_id"):
+                self.by_conversation[conv] = pk
+        self.by_code = {}
+        if code_list:
+            for complaint in Complaint.objects.filter(tracking_code__in=code_list):
+                self.by_code[complaint.tracking_code] = complaint.pk
+                self.complaints[complaint.pk] = complaint
+        wanted = (set(self.by_tweet.values()) | set(self.by_conversation.values())) - set(self.complaints)
+        if wanted:
+            self.complaints.update(Complaint.objects.in_bulk(wanted))
+
+    def _thread_of(self, env):
+        for kind, ref in env.refs:
+            if kind == "replied_to" and ref in self.by_tweet:
+                return self.by_tweet[ref]
+        if env.conversation_id and env.conversation_id != env.tweet_id:
+            return self.by_conversation.get(env.conversation_id)
+        return None
+
+    def _complaint(self, pk):
+        complaint = self.complaints.get(pk)
+        if complaint is None:
+            complaint = self.complaints[pk] = Complaint.objects.get(pk=pk)
+        return complaint
+
+    def _file_carefully(self, env, mention, good, dups):
+        kept = (len(good), len(dups), list(self.recent))
+        try:
+            with transaction.atomic():
+                return self._file_one(env, mention, good, dups)
+        except Exception as exc:  # recorded on the mention, never lost and never retried for ever
+            log.exception("mention %s could not be filed", env.tweet_id)
+            del good[kept[0]:], dups[kept[1]:]
+            self.recent = kept[2]
+            return Outcome.REJECTED, f"error: {type(exc).__name__}: {exc}", None
+
+    def _file_one(self, env, mention, good, dups):
+        try:
+            return self._decide_and_act(env, mention, good, dups)
+        except lifecycle.LifecycleError as exc:
+            log.warning("mention %s not filed: %s", env.tweet_id, exc)
+            return Outcome.REJECTED, f"{type(exc).__name__}: {exc}", None
+
+    def _decide_and_act(self, env, mention, good, dups):
+        text = env.text
+        edited = next((self.by_tweet[i] for i in env.earlier_versions if i in self.by_tweet), None)
+        if edited is not None:
+            # What was filed stays as filed; the edited text is kept with this mention for the record.
+            return Outcome.IGNORED, f"edited version of a tweet filed as {self._complaint(edited).tracking_code}", edited
+        username = env.username
+        author_unit = self.unit_of_user_id.get(env.author_id)
+        if author_unit is None and username:
+            author_unit = self.unit_of_handle.get(username.lower())
+        is_own = (username.lower() in self.own_handles) or (env.author_id and env.author_id in self.own_ids)
+        if is_own:
+            author_unit = None
+        thread_pk = self._thread_of(env)
+        thread = self._thread_view(self._complaint(thread_pk)) if thread_pk else None
+        code_complaint = None
+        for code in classify.codes_in(text) if "UPP" in text.upper() else []:
+            if code in self.by_code:
+                code_complaint = self._thread_view(self._complaint(self.by_code[code]))
+                break
+        decision = classify.decide(
+            text=text, ref_types={t for t, _ in env.refs}, author_id=env.author_id, username=username,
+            author_unit_id=author_unit, is_own=is_own, thread=thread, code_complaint=code_complaint)
+        kind = decision.kind
+        if kind in (Kind.RETWEET, Kind.OWN_POST, Kind.EMPTY):
+            return Outcome.IGNORED, decision.reason, None
+        if kind == Kind.GOOD_WORK:
+            good.append(GoodWorkPost(mention=mention, unit_id=author_unit, handle=username[:50], text=safe(text),
+                                     tweeted_at=env.created_at))
+            return Outcome.GOOD_WORK, decision.reason, None
+        complaint = self._complaint(decision.complaint.pk) if decision.complaint else None
+        unit = self.units.get(author_unit) if author_unit else None
+        actor = lifecycle.Actor(name=f"@{username}"[:150], unit=unit) if username else INGEST
+        if kind == Kind.NOTED:
+            fresh = lifecycle.note(complaint, by_unit=unit, actor=actor, tweet_id=env.tweet_id, at=env.created_at,
+                                   note=text[:500])
+            self.complaints[fresh.pk] = fresh
+            return Outcome.NOTED, decision.reason, fresh.pk
+        if kind == Kind.DISTRICT_UPDATE:
+            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.DISTRICT)
+            if decision.flags.get("disposal"):
+                lifecycle.record(fresh, "disposal_reported", actor=actor, note=text[:500],
+                                 data={"tweet_id": env.tweet_id, "needs_attention": True})
+            return Outcome.DISTRICT_UPDATE, decision.reason, complaint.pk
+        if kind == Kind.STATUS_REQUEST:
+            outbox.queue_status_reply(complaint, env.tweet_id)
+            return Outcome.STATUS_REQUEST, decision.reason, complaint.pk
+        if kind == Kind.FOLLOW_UP:
+            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.CITIZEN)
+            if decision.flags.get("reopen_request"):
+                lifecycle.record(fresh, "reopen_requested", actor=actor, note=text[:500],
+                                 data={"tweet_id": env.tweet_id})
+            self.complaints[fresh.pk] = fresh
+            return Outcome.FOLLOW_UP, decision.reason, fresh.pk
+        return self._new_complaint(env, decision, dups)
+
+    def _new_complaint(self, env, decision, dups):
+        spec, suggestion = self._complaint_spec(env)
+        if self.pending is not None:
+            self.pending.append((env, decision, suggestion, spec))
+            return None
+        try:
+            complaint = lifecycle.file_complaint(actor=INGEST, **spec)
+        except lifecycle.DuplicateTweet as exc:
+            return Outcome.IGNORED, f"already filed as {exc.existing.tracking_code}", exc.existing.pk
+        return self._after_filing(env, decision, suggestion, complaint, dups)
+
+    def _complaint_spec(self, env):
+        text = env.text
+        author = env.author or {}
+        location = author.get("location") if isinstance(author.get("location"), str) else ""
+        place = (env.place or {}).get("full_name") or ""
+        tagged = [h for h in env.tagged if h.lower() not in self.own_handles]
+        suggestion = self.gazetteer.suggest(text, tagged=tagged, location=location, place=place)
+        urgent = classify.urgent_terms(text)
+        spec = dict(
+            text=text, source_tweet_id=env.tweet_id,
+            conversation_id=env.conversation_id or env.tweet_id, author_id=env.author_id[:20],
+            author_username=env.username or "", author_name=str(author.get("name") or ""),
+            author_location=location or "", language=str(env.tweet.get("lang") or "")[:10],
+            tweeted_at=env.created_at, urgent_terms=urgent, is_restricted=classify.is_sensitive(text),
+        )
+        if urgent:
+            spec["priority"] = Priority.URGENT
+        if suggestion:
+            spec.update(suggested_unit=suggestion.unit, suggestion_reason=suggestion.reason,
+                        suggestion_confidence=suggestion.confidence)
+        return spec, suggestion
+
+    def _refers_to_pending(self, env):
+        waiting = {e.tweet_id for e, _, _, _ in self.pending}
+        conversations = {spec["conversation_id"] for _, _, _, spec in self.pending}
+        return (any(ref in waiting for _, ref in env.refs) or bool(waiting & set(env.earlier_versions))
+                or (env.conversation_id and env.conversation_id in conversations))
+
+    def _flush_pending(self, settle, dups):
+        pending, self.pending = self.pending, []
+        results = lifecycle.file_complaints([spec for _, _, _, spec in pending], actor=INGEST)
+        for (env, decision, suggestion, _), result in zip(pending, results):
+            mention = self.claimed[env.tweet_id]
+            if isinstance(result, lifecycle.DuplicateTweet):
+                settle(env, mention, Outcome.IGNORED, f"already filed as {result.existing.tracking_code}",
+                       result.existing.pk)
+            elif isinstance(result, lifecycle.LifecycleError):
+                settle(env, mention, Outcome.REJECTED, f"{type(result).__name__}: {result}", None)
+            else:
+                settle(env, mention, *self._after_filing(env, decision, suggestion, result, dups))
+
+    def _after_filing(self, env, decision, suggestion, complaint, dups):
+        self.by_conversation.setdefault(complaint.conversation_id, complaint.pk)
+        self.by_tweet[env.tweet_id] = complaint.pk
+        self.complaints[complaint.pk] = complaint
+        unit_id = suggestion.unit.pk if suggestion else None
+        duplicate = self._duplicate_of(env.created_at, env.author_id, unit_id, complaint.text)
+        if decision.flags.get("thread_of_other") and decision.complaint and not duplicate:
+            duplicate = (decision.complaint.pk, 0.5, "posted in the thread of another complaint")
+        if duplicate:
+            dups.append(DuplicateSuggestion(complaint=complaint, candidate_id=duplicate[0], score=duplicate[1],
+                                            reason=duplicate[2]))
+        self._remember(env.created_at, complaint.pk, env.author_id, unit_id, complaint.text)
+        threshold = settings.X_AUTO_FORWARD_CONFIDENCE
+        if suggestion and threshold is not None and suggestion.confidence >= threshold:
+            lifecycle.forward(complaint, suggestion.unit, actor=lifecycle.Actor(name="auto-forward"),
+                              note=suggestion.reason)
+        return Outcome.COMPLAINT, suggestion.reason if suggestion else "", complaint.pk
+
+
+def record_problems(problems, source, line=None):
+    if problems:
+        RejectedInput.objects.bulk_create([
+            RejectedInput(source=str(source)[:200], line=line, reason=reason[:300], excerpt=excerpt[:2000])
+            for reason, excerpt in problems
+        ])
+
+
+def file_manual(tweet, *, includes=None, account=None):
+    """Manual intake of one tweet object (an operator pastes a tweet the poller missed)."""
+    envelopes, problems = envelopes_from_response({"data": [tweet], "includes": includes or {}})
+    record_problems(problems, "manual")
+    return Filer(source=Source.MANUAL, account=account).file(envelopes)

@@ -1,0 +1,294 @@
+"""What the ingest keeps: every mention as it came (for audit and reprocessing), the polling checkpoint and
+health of each watched account, one row per poll run, good-work posts, suggested duplicates, and the
+outbox of tweets the system sends. Complaints themselves live in `complaints` and change only through
+complaints.lifecycle."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint
+from districts.models import Unit, XAccount
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    COMPLAINT = "complaint", _("New complaint")
+    FOLLOW_UP = "follow_up", _("Follow-up by the complainant")
+    NOTED = "noted", _("Acknowledgement (Noted)")
+    DISTRICT_UPDATE = "district_update", _("District update")
+    GOOD_WORK = "good_work", _("Good-work post")
+    STATUS_REQUEST = "status_request", _("Status request")
+    IGNORED = "ignored", _("Ignored")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Source(models.TextChoices):
+    POLL = "poll", _("Regular poll")
+    OVERLAP = "overlap", _("Overlap poll")
+    FILE = "file", _("File import")
+    MANUAL = "manual", _("Manual intake")
+
+
+class Mention(models.Model):
+    """One tweet as received, exactly once: the unique tweet id is what makes filing idempotent."""
+
+    # Tweet ids are 64-bit and kept as decimal strings: never through a float.
+    tweet_id = models.CharField(_("tweet id"), max_length=20, unique=True)
+    account = models.ForeignKey(
+        XAccount, verbose_name=_("via account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    author_id = models.CharField(_("author id"), max_length=20, blank=True)
+    author_username = models.CharField(_("author"), max_length=50, blank=True, db_index=True)
+    conversation_id = models.CharField(_("conversation id"), max_length=20, blank=True, db_index=True)
+    in_reply_to_tweet_id = models.CharField(_("in reply to"), max_length=20, blank=True, db_index=True)
+    tweeted_at = models.DateTimeField(_("tweeted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    raw = models.JSONField(_("raw JSON"), help_text=_("The tweet and its includes as the API returned them."))
+    content_hash = models.CharField(_("SHA-256 of the raw tweet"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="mentions",
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+
+    def __str__(self):
+        return f"{self.tweet_id} ({self.get_outcome_display()})"
+
+
+class AccountState(models.Model):
+    """The polling checkpoint and health of one watched account (the dashboard's ingest health reads it)."""
+
+    account = models.OneToOneField(XAccount, verbose_name=_("account"), on_delete=models.CASCADE,
+                                   related_name="ingest_state")
+    user_id = models.CharField(_("X user id"), max_length=20, blank=True)
+    since_id = models.CharField(_("checkpoint (since_id)"), max_length=20, blank=True)
+    last_poll_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful poll"), null=True, blank=True)
+    last_overlap_at = models.DateTimeField(_("last overlap poll"), null=True, blank=True)
+    paused_reason = models.CharField(
+        _("paused because"), max_length=300, blank=True,
+        help_text=_("Set on 401/402/403: polling stops until someone clears it."),
+    )
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    rate_limited_until = models.DateTimeField(_("rate-limited until"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    retry_after = models.DateTimeField(_("next try after"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("account ingest state")
+        verbose_name_plural = _("account ingest states")
+
+    def __str__(self):
+        return f"@{self.account.handle}"
+
+
+class PollRun(models.Model):
+    """One poll of one account: what it fetched, what it filed, how late, and what went wrong."""
+
+    account = models.ForeignKey(XAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Source.choices, default=Source.POLL)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    fetched = models.PositiveIntegerField(_("fetched"), default=0)
+    filed = models.PositiveIntegerField(_("newly filed"), default=0)
+    newest_id = models.CharField(_("newest id"), max_length=20, blank=True)
+    lag_seconds = models.FloatField(_("lag (s)"), null=True, blank=True,
+                                    help_text=_("Longest time from a tweet to its filing in this run."))
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    rate_limit_remaining = models.IntegerField(_("rate limit remaining"), null=True, blank=True)
+    rate_limit_reset_at = models.DateTimeField(_("rate limit resets"), null=True, blank=True)
+    reached_800_cap = models.BooleanField(
+        _("reached the 800-mention limit"), default=False,
+        help_text=_("Older mentions may be unreachable: a possible gap."),
+    )
+    outcomes = models.JSONField(_("outcomes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("poll run")
+        verbose_name_plural = _("poll runs")
+
+    def __str__(self):
+        return f"@{self.account.handle} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RejectedInput(models.Model):
+    """Input that could not be filed (a malformed line, a tweet without id, an API error entry), kept
+    with its reason so nothing disappears silently."""
+
+    source = models.CharField(_("source"), max_length=200)
+    line = models.PositiveIntegerField(_("line"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rejected input")
+        verbose_name_plural = _("rejected input")
+
+
+class GoodWorkPost(models.Model):
+    """A unit's own post tagging @uppolice outside any complaint thread (001 §3): not a complaint."""
+
+    mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="good_work")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    handle = models.CharField(_("handle"), max_length=50)
+    text = models.TextField(_("text"))
+    tweeted_at = models.DateTimeField(_("tweeted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-tweeted_at", "-id"]
+        verbose_name = _("good-work post")
+        verbose_name_plural = _("good-work posts")
+
+    def __str__(self):
+        return f"@{self.handle}: {self.text[:40]}"
+
+
+class DuplicateSuggestion(models.Model):
+    """A later complaint that looks like the same incident as an earlier one, for HQ to merge (lifecycle.merge)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="duplicate_suggestions")
+    candidate = models.ForeignKey(Complaint, verbose_name=_("probably the same as"), on_delete=models.CASCADE,
+                                  related_name="+")
+    score = models.FloatField(_("score"))
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    dismissed = models.BooleanField(_("dismissed"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("suggested duplicate")
+        verbose_name_plural = _("suggested duplicates")
+        constraints = [models.UniqueConstraint(fields=["complaint", "candidate"], name="dup_suggestion_once")]
+
+
+class ForwardMode(models.TextChoices):
+    TWEET_AND_DASHBOARD = "tweet", _("By tweet and on the dashboard")
+    DASHBOARD_ONLY = "dashboard", _("On the dashboard only")
+
+
+class UnitPostingPolicy(models.Model):
+    """How HQ's forwards reach a unit: X may restrict automated @mentions, so per unit it can be dashboard only."""
+
+    unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    forward_mode = models.CharField(_("forwards"), max_length=10, choices=ForwardMode.choices,
+                                    default=ForwardMode.TWEET_AND_DASHBOARD)
+
+    class Meta:
+        verbose_name = _("unit posting policy")
+        verbose_name_plural = _("unit posting policies")
+
+    def __str__(self):
+        return f"{self.unit}: {self.get_forward_mode_display()}"
+
+
+class AccountCredential(models.Model):
+    """OAuth 1.0a user tokens of a unit account, so the dashboard can post its "Noted". Empty by default;
+    the values are never logged or shown back."""
+
+    account = models.OneToOneField(XAccount, verbose_name=_("account"), on_delete=models.CASCADE,
+                                   related_name="credential")
+    access_token = models.CharField(_("access token"), max_length=200, blank=True)
+    access_secret = models.CharField(_("access token secret"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("account credential")
+        verbose_name_plural = _("account credentials")
+
+    def __str__(self):
+        return f"@{self.account.handle}"
+
+    def __repr__(self):
+        return f"<AccountCredential @{self.account.handle}>"
+
+    @property
+    def is_set(self):
+        return bool(self.access_token and self.access_secret)
+
+
+class ReplyTemplate(models.Model):
+    """The wording of every tweet the system sends, in Hindi and English, editable by HQ.
+
+    Placeholders: {code} {handle} {unit} {stage} {report} {link}."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    text_en = models.CharField(_("English"), max_length=500)
+    text_hi = models.CharField(_("Hindi"), max_length=500)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self):
+        return self.key
+
+
+class OutboxKind(models.TextChoices):
+    REPLY_WITH_CODE = "reply_with_code", _("Reply with tracking code")
+    FORWARD = "forward", _("Forward to the unit")
+    NOTED = "noted", _("Unit's Noted")
+    CLOSING = "closing", _("Closing reply")
+    STATUS = "status", _("Status reply")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    HELD = "held", _("Held for editing")
+    MANUAL = "manual", _("Post by hand")
+    DEAD = "dead", _("Failed permanently")
+
+
+class Outbox(models.Model):
+    """One tweet to send. Written in the transaction of the change that causes it; sent at most once."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
+    complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox")
+    account = models.ForeignKey(XAccount, verbose_name=_("post as"), on_delete=models.PROTECT, related_name="+")
+    in_reply_to_tweet_id = models.CharField(_("in reply to"), max_length=20, blank=True)
+    reply_to_outbox = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Reply to this outbox tweet once it is posted (a Noted answers HQ's forward)."),
+    )
+    text = models.CharField(_("text"), max_length=1000)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    reason = models.CharField(_("reason"), max_length=500, blank=True,
+                              help_text=_("Why it is held, to be posted by hand, or failed."))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    posted_tweet_id = models.CharField(_("posted tweet id"), max_length=20, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    marked_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox tweet")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            # The sender's queue: only unsent rows are indexed.
+            models.Index(fields=["next_attempt_at"], name="outbox_due",
+                         condition=models.Q(status__in=["pending", "sending"])),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.complaint or ''} ({self.get_status_display()})"

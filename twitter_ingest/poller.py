@@ -1,0 +1,223 @@
+"""Polling one watched account's mentions.
+
+One poller per account at a time (a cache lock with an expiry, so a dead holder cannot block polling for
+longer than X_POLL_LOCK_SECONDS). A regular poll pages from the stored since_id until next_token runs out,
+then files everything oldest first and moves the checkpoint to the first page's newest_id in the same
+transaction. An overlap poll asks for a recent time window instead (late arrivals below the checkpoint)
+and never moves the checkpoint; the unique tweet id drops what is already filed.
+
+Nothing here sleeps for a rate limit: a 429 records its reset time on the account (the next poll is
+skipped until then, and the Celery task re-queues itself for that time). 5xx and timeouts are retried a
+couple of times with short jittered backoff, then the account backs off exponentially across polls.
+401/402/403 pause the account with the reason, shown on the ingest health page."""
+
+import logging
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone as dt_timezone
+
+import requests
+import tweepy
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from districts.models import XAccount
+
+from . import client as xclient
+from .filing import Filer, record_problems
+from .tweets import envelopes_from_response
+from .models import AccountState, PollRun, Source
+
+log = logging.getLogger(__name__)
+
+EXPANSIONS = ["author_id", "referenced_tweets.id", "in_reply_to_user_id", "entities.mentions.username",
+              "geo.place_id", "attachments.media_keys"]
+TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "entities",
+                "lang", "geo", "attachments", "note_tweet"]
+USER_FIELDS = ["username", "name", "location"]
+PLACE_FIELDS = ["full_name", "country_code", "place_type"]
+MEDIA_FIELDS = ["type", "url"]
+REACHABLE = 800
+
+
+class Transient(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    run: PollRun | None
+    retry_at: datetime | None = None
+    skipped: str = ""
+
+
+def lock_key(account_id):
+    return f"twitter_ingest:poll-lock:{account_id}"
+
+
+def _headers(response, run):
+    headers = getattr(response, "headers", None) or {}
+    try:
+        run.rate_limit_remaining = int(headers["x-rate-limit-remaining"])
+        run.rate_limit_reset_at = datetime.fromtimestamp(int(headers["x-rate-limit-reset"]), tz=dt_timezone.utc)
+    except (KeyError, ValueError, TypeError):
+        pass
+
+
+def _call(fn, *args, **kwargs):
+    """One API call with a few quick retries of transient failures (jittered), never for 429."""
+    attempts = settings.X_POLL_RETRIES + 1
+    for attempt in range(attempts):
+        try:
+            return fn(*args, **kwargs)
+        except (tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError) as exc:
+            if attempt == attempts - 1:
+                raise Transient(_describe(exc)) from exc
+            time.sleep(settings.X_POLL_BACKOFF_SECONDS * (2 ** attempt) * random.uniform(0.5, 1.5))
+
+
+def _describe(exc):
+    if isinstance(exc, tweepy.HTTPException):
+        status = exc.response.status_code if exc.response is not None else "?"
+        messages = "; ".join(exc.api_messages) or str(exc).splitlines()[0]
+        return f"{status}: {messages}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def poll_account(account, *, overlap=False, client=None):
+    """Poll one account; returns Outcome (run is None when skipped: locked, paused, or waiting)."""
+    if not isinstance(account, XAccount):
+        account = XAccount.objects.get(pk=account)
+    key, token = lock_key(account.pk), uuid.uuid4().hex
+    if not cache.add(key, token, timeout=settings.X_POLL_LOCK_SECONDS):
+        return Outcome(None, skipped="another poller holds the lock")
+    try:
+        return _poll_locked(account, overlap, client)
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
+def _poll_locked(account, overlap, client):
+    state, _ = AccountState.objects.get_or_create(account=account)
+    now = timezone.now()
+    if state.paused_reason:
+        return Outcome(None, skipped=f"paused: {state.paused_reason}")
+    if state.rate_limited_until and state.rate_limited_until > now:
+        return Outcome(None, retry_at=state.rate_limited_until, skipped="rate-limited")
+    if state.retry_after and state.retry_after > now:
+        return Outcome(None, retry_at=state.retry_after, skipped="backing off after errors")
+    run = PollRun.objects.create(account=account, kind=Source.OVERLAP if overlap else Source.POLL, started_at=now)
+    state.last_poll_at = now
+    if not xclient.can_read():
+        run.error = "No X credentials: set X_BEARER_TOKEN (or user tokens)."
+        return _finish(run, state, complete=False)
+    client = client or xclient.make_client()
+    envelopes, problems, newest, complete, retry_at = [], [], "", False, None
+    try:
+        if not state.user_id:
+            state.user_id = account.user_id or _resolve_user_id(client, account.handle)
+            AccountState.objects.filter(pk=state.pk).update(user_id=state.user_id)
+        params = dict(max_results=100, expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS,
+                      place_fields=PLACE_FIELDS, media_fields=MEDIA_FIELDS, user_auth=not settings.X_BEARER_TOKEN)
+        if overlap:
+            params["start_time"] = now - timedelta(minutes=settings.X_OVERLAP_WINDOW_MINUTES)
+        elif state.since_id:
+            params["since_id"] = state.since_id
+        token = None
+        while True:
+            response = _call(client.get_users_mentions, state.user_id, pagination_token=token, **params)
+            _headers(response, run)
+            body = response.json()
+            run.pages += 1
+            page, page_problems = envelopes_from_response(body)
+            envelopes.extend(page)
+            problems.extend(page_problems)
+            meta = body.get("meta") or {}
+            if run.pages == 1:
+                newest = str(meta.get("newest_id") or "")
+            token = meta.get("next_token")
+            if not token:
+                break
+        complete = True
+    except tweepy.TooManyRequests as exc:
+        retry_at = (datetime.fromtimestamp(exc.reset_time, tz=dt_timezone.utc) if exc.reset_time
+                    else now + timedelta(minutes=15))
+        state.rate_limited_until = retry_at
+        run.error = f"429 rate limited until {retry_at:%H:%M:%S} UTC"
+        _headers(exc.response, run)
+    except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
+        state.paused_reason, state.paused_at = _describe(exc), now
+        run.error = f"paused: {state.paused_reason}"
+    except tweepy.HTTPException as exc:
+        if exc.response is not None and exc.response.status_code == 402:
+            state.paused_reason, state.paused_at = _describe(exc), now
+            run.error = f"paused: {state.paused_reason}"
+        else:
+            run.error = _describe(exc)
+            retry_at = _back_off(state, now)
+    except Transient as exc:
+        run.error = str(exc)
+        retry_at = _back_off(state, now)
+    except ValueError as exc:  # a body that is not JSON
+        run.error = f"unreadable response: {exc}"[:500]
+        retry_at = _back_off(state, now)
+    run.fetched = len(envelopes)
+    run.newest_id = newest
+    run.reached_800_cap = complete and not overlap and len(envelopes) >= REACHABLE
+    # What was fetched is filed even after a failure; the checkpoint moves only after a complete poll.
+    filer = Filer(source=Source.OVERLAP if overlap else Source.POLL, account=account)
+    checkpoint = (state, newest) if complete and not overlap else None
+    try:
+        summary = filer.file(envelopes, checkpoint=checkpoint, batch_size=None)
+    except Exception as exc:
+        run.error = f"filing failed: {type(exc).__name__}: {exc}"[:500]
+        _finish(run, state, complete=False)
+        raise
+    record_problems(problems, f"poll @{account.handle}")
+    run.filed = summary.filed
+    run.lag_seconds = summary.max_lag
+    run.outcomes = dict(summary.counts)
+    outcome = _finish(run, state, complete=complete)
+    outcome.retry_at = retry_at
+    return outcome
+
+
+def _back_off(state, now):
+    state.failures += 1
+    delay = min(settings.X_POLL_INTERVAL * (2 ** (state.failures - 1)), 900) * random.uniform(0.5, 1.5)
+    state.retry_after = now + timedelta(seconds=delay)
+    state.last_error = f"{state.failures} failure(s) in a row"
+    return state.retry_after
+
+
+def _finish(run, state, *, complete):
+    run.finished_at = timezone.now()
+    run.save()
+    fields = ["last_poll_at", "paused_reason", "paused_at", "rate_limited_until", "failures", "retry_after",
+              "last_error"]
+    if complete:
+        state.last_success_at = run.finished_at
+        state.failures, state.retry_after, state.last_error, state.rate_limited_until = 0, None, "", None
+        if run.kind == Source.OVERLAP:
+            state.last_overlap_at = run.finished_at
+        fields += ["last_success_at", "last_overlap_at"]
+    else:
+        state.last_error = (run.error or state.last_error)[:500]
+    AccountState.objects.filter(pk=state.pk).update(**{f: getattr(state, f) for f in fields})
+    return Outcome(run)
+
+
+def _resolve_user_id(client, handle):
+    response = client.get_user(username=handle, user_auth=not settings.X_BEARER_TOKEN)
+    body = response.json()
+    if not body.get("data"):
+        raise tweepy.HTTPException(response)
+    return str(body["data"]["id"])
+
+
+def watched_accounts():
+    return XAccount.objects.filter(watched=True, is_active=True).order_by("pk")

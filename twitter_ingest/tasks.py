@@ -1,0 +1,46 @@
+"""Thin Celery tasks: each calls one module function. All are idempotent (the unique tweet id, the
+outbox row claim) and acks_late, so a task redelivered after a worker died does no harm."""
+
+from celery import shared_task
+from django.conf import settings
+
+from . import outbox, poller
+
+LIMITS = dict(acks_late=True, soft_time_limit=240, time_limit=300)
+
+
+def _same_queue(task):
+    """Follow-up tasks go to the queue this one came from (a worker may serve a queue of its own)."""
+    info = getattr(task.request, "delivery_info", None) or {}
+    return {"queue": info["routing_key"]} if info.get("routing_key") else {}
+
+
+@shared_task(bind=True, name="twitter_ingest.tasks.poll_all", **LIMITS)
+def poll_all(self, overlap=False):
+    for account_id in poller.watched_accounts().values_list("pk", flat=True):
+        poll_account.apply_async((account_id, overlap), **_same_queue(self))
+
+
+@shared_task(bind=True, name="twitter_ingest.tasks.overlap_poll", **LIMITS)
+def overlap_poll(self):
+    for account_id in poller.watched_accounts().values_list("pk", flat=True):
+        poll_account.apply_async((account_id, True), **_same_queue(self))
+
+
+@shared_task(bind=True, name="twitter_ingest.tasks.poll_account", **LIMITS)
+def poll_account(self, account_id, overlap=False):
+    outcome = poller.poll_account(account_id, overlap=overlap)
+    if outcome.retry_at is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Come back when the rate limit resets (or the backoff ends) instead of sleeping in the worker.
+        self.apply_async((account_id, overlap), eta=outcome.retry_at, **_same_queue(self))
+    run = outcome.run
+    if run is not None and run.filed:
+        # Send the replies with the codes now rather than at the outbox's next beat.
+        send_outbox.delay()
+    return {"skipped": outcome.skipped, "run": run.pk if run else None, "filed": run.filed if run else 0,
+            "error": run.error if run else ""}
+
+
+@shared_task(name="twitter_ingest.tasks.send_outbox", **LIMITS)
+def send_outbox():
+    return outbox.send_due(limit=settings.X_OUTBOX_BATCH)

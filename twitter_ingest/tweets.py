@@ -1,0 +1,143 @@
+"""One tweet as the API gives it, with its includes resolved (author, referenced tweets, place, errors),
+checked enough to be filed: a usable id (a decimal string below 2^64, never a float), text, a time.
+Tweets are ordered by created_at, or by the time in their snowflake id when it is missing."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone as dt_timezone
+
+from complaints import lifecycle
+
+EPOCH_MS = 1288834974657
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+def snowflake_time(tweet_id):
+    return datetime.fromtimestamp(((int(tweet_id) >> 22) + EPOCH_MS) / 1000, tz=dt_timezone.utc)
+
+
+def parse_created(value):
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class BadTweet(ValueError):
+    """A tweet object that cannot be filed (no id, an id that is not a tweet id, no text)."""
+
+
+@dataclass
+class Envelope:
+    tweet: dict
+    author: dict | None = None
+    referenced: dict = field(default_factory=dict)
+    place: dict | None = None
+    errors: list = field(default_factory=list)
+
+    def __post_init__(self):
+        tweet_id = self.tweet.get("id")
+        if isinstance(tweet_id, bool) or not isinstance(tweet_id, (str, int)):
+            raise BadTweet(f"tweet without a usable id: {str(tweet_id)[:40]!r}")
+        tweet_id = str(tweet_id)
+        if not lifecycle.is_tweet_id(tweet_id):
+            raise BadTweet(f"not a tweet id: {tweet_id[:40]!r}")
+        if not isinstance(self.text, str):
+            raise BadTweet(f"tweet {tweet_id} has no text")
+        self.tweet_id = tweet_id
+        self.created_at = parse_created(self.tweet.get("created_at")) or snowflake_time(tweet_id)
+
+    @property
+    def text(self):
+        note = self.tweet.get("note_tweet")
+        if isinstance(note, dict) and isinstance(note.get("text"), str):
+            return note["text"]
+        return self.tweet.get("text")
+
+    @property
+    def sort_key(self):
+        return (self.created_at, int(self.tweet_id))
+
+    @property
+    def author_id(self):
+        return str(self.tweet.get("author_id") or (self.author or {}).get("id") or "")
+
+    @property
+    def username(self):
+        return str((self.author or {}).get("username") or "")
+
+    @property
+    def conversation_id(self):
+        value = str(self.tweet.get("conversation_id") or "")
+        return value if lifecycle.is_tweet_id(value) else ""
+
+    @property
+    def refs(self):
+        return [(r.get("type"), str(r.get("id"))) for r in self.tweet.get("referenced_tweets") or []
+                if isinstance(r, dict) and r.get("id") is not None]
+
+    @property
+    def replied_to(self):
+        return next((i for t, i in self.refs if t == "replied_to"), "")
+
+    @property
+    def earlier_versions(self):
+        """Ids of the earlier versions of an edited tweet (X gives an edit a new id)."""
+        history = self.tweet.get("edit_history_tweet_ids") or []
+        return [str(i) for i in history if str(i) != self.tweet_id and lifecycle.is_tweet_id(str(i))]
+
+    @property
+    def tagged(self):
+        mentions = (self.tweet.get("entities") or {}).get("mentions") or []
+        return [m["username"] for m in mentions if isinstance(m, dict) and isinstance(m.get("username"), str)]
+
+    def raw(self):
+        return {"tweet": self.tweet, "author": self.author, "referenced": list(self.referenced.values()),
+                "place": self.place, "errors": self.errors}
+
+
+def envelopes_from_response(body):
+    """(envelopes, problems) from one API response object {data, includes, errors, meta}."""
+    if not isinstance(body, dict):
+        raise BadTweet("a response line must be a JSON object")
+    data = body.get("data") or []
+    if isinstance(data, dict):
+        data = [data]
+    includes = body.get("includes") if isinstance(body.get("includes"), dict) else {}
+    users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)}
+    tweets = {str(t.get("id")): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
+    places = {str(p.get("id")): p for p in includes.get("places") or [] if isinstance(p, dict)}
+    errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
+    envelopes, problems = [], []
+    for tweet in data:
+        if not isinstance(tweet, dict):
+            problems.append(("not a tweet object", str(tweet)[:200]))
+            continue
+        refs = {str(r.get("id")) for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)}
+        try:
+            envelopes.append(Envelope(
+                tweet=tweet, author=users.get(str(tweet.get("author_id"))),
+                referenced={i: tweets[i] for i in refs if i in tweets},
+                place=places.get(str((tweet.get("geo") or {}).get("place_id"))),
+                errors=[e for e in errors if str(e.get("resource_id") or e.get("value")) in refs],
+            ))
+        except BadTweet as exc:
+            problems.append((str(exc), json.dumps(tweet, ensure_ascii=False)[:200]))
+    for error in errors:
+        problems.append((f"API error: {error.get('title', '')} {error.get('detail', '')}".strip()[:300],
+                         json.dumps(error, ensure_ascii=False)[:200]))
+    return envelopes, problems
+
+
+def safe(value):
+    """A copy that any database stores: NUL and unpaired surrogates become U+FFFD (the content hash is
+    computed over the tweet as received, before this)."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {safe(k): safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe(v) for v in value]
+    return value
