@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -500,8 +500,8 @@ def set_suggestion(complaint, unit, reason, confidence=None, *, actor=None):
     return _change(complaint, "suggest_unit", actor, None, mutate)
 
 
-def add_note(complaint, text, *, actor=None, kind=MessageKind.INTERNAL):
-    """An internal note on the thread (never public)."""
+def add_note(complaint, text, *, actor=None, kind=MessageKind.INTERNAL, tweet_id=None, needs_attention=False):
+    """A message on the thread: an internal note (never public), or a citizen's or unit's tweet."""
     actor = _as_actor(actor)
     text = clean_text(text)[0].strip()
     if not text:
@@ -509,10 +509,57 @@ def add_note(complaint, text, *, actor=None, kind=MessageKind.INTERNAL):
 
     def mutate(c):
         message = Message.objects.create(complaint=c, kind=kind, text=text, user=actor.user,
-                                         author_username=actor.label[:50], unit=actor.unit)
+                                         author_username=actor.label[:50], unit=actor.unit,
+                                         tweet_id=str(tweet_id) if tweet_id else None,
+                                         needs_attention=needs_attention)
         return {"message_id": message.pk}
 
     return _change(complaint, "add_note", actor, None, mutate, note=text[:500])
+
+
+def add_notes(items):
+    """Many thread messages at once (bulk ingest of follow-ups and unit replies): the complaints are
+    locked in id order, then one INSERT for the messages, one for their events and one version bump per
+    complaint, and `transitioned` for each, in the caller's transaction. Each item is a dict with
+    complaint, text, kind, actor and optionally tweet_id and needs_attention. Returns a list aligned with
+    `items`: the Message, or the InvalidValue that add_note would have raised."""
+    results, ready = [None] * len(items), []
+    for index, item in enumerate(items):
+        text = clean_text(item["text"])[0].strip()
+        if not text:
+            results[index] = InvalidValue("text", "The note is empty.")
+            continue
+        ready.append((index, item, text, _as_actor(item.get("actor"))))
+    if not ready:
+        return results
+    ids = sorted({item["complaint"].pk for _, item, _, _ in ready})
+    locked = {c.pk: c for c in Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    now = timezone.now()
+    messages = Message.objects.bulk_create([
+        Message(complaint_id=item["complaint"].pk, kind=item.get("kind", MessageKind.INTERNAL), text=text,
+                user=actor.user, author_username=actor.label[:50], unit=actor.unit, created_at=now,
+                tweet_id=str(item["tweet_id"]) if item.get("tweet_id") else None,
+                needs_attention=bool(item.get("needs_attention")))
+        for _, item, text, actor in ready
+    ])
+    bumps = {}
+    for _, item, _, _ in ready:
+        bumps[item["complaint"].pk] = bumps.get(item["complaint"].pk, 0) + 1
+    for pk, count in bumps.items():
+        locked[pk].version += count
+    for count in set(bumps.values()):
+        Complaint.objects.filter(pk__in=[pk for pk, n in bumps.items() if n == count]).update(
+            version=models.F("version") + count, updated_at=now)
+    events = Event.objects.bulk_create([
+        Event(complaint_id=item["complaint"].pk, action="add_note", from_status=locked[item["complaint"].pk].status,
+              to_status=locked[item["complaint"].pk].status, actor=actor.user, actor_name=actor.label[:150],
+              unit=actor.unit, note=text[:500], data={"message_id": message.pk}, created_at=now)
+        for (_, item, text, actor), message in zip(ready, messages)
+    ])
+    for (index, item, _, _), message, event in zip(ready, messages, events):
+        transitioned.send(sender=Complaint, complaint=locked[item["complaint"].pk], event=event, action="add_note")
+        results[index] = message
+    return results
 
 
 def record(complaint, action, *, actor=None, note="", data=None):

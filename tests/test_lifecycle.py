@@ -332,3 +332,25 @@ def test_file_complaints_falls_back_on_a_code_collision(make_complaint, monkeypa
                                          {"text": "b", "source_tweet_id": "1861000000000600002"}])
     assert all(isinstance(r, Complaint) for r in results)
     assert len({r.tracking_code for r in results} | {first.tracking_code}) == 3
+
+
+def test_add_notes_in_bulk(forwarded, make_complaint, unit):
+    from complaints.models import Message, MessageKind
+
+    a, b = forwarded("meerut"), make_complaint()
+    citizen = lifecycle.Actor(name="@citizen")
+    district = lifecycle.Actor(name="@meerutpolice", unit=unit("meerut"))
+    results = lifecycle.add_notes([
+        {"complaint": a, "text": "koi update?", "kind": MessageKind.CITIZEN, "actor": citizen, "tweet_id": "1861000000000700001"},
+        {"complaint": b, "text": "  ", "kind": MessageKind.CITIZEN, "actor": citizen},
+        {"complaint": a, "text": "Enquiry in progress", "kind": MessageKind.DISTRICT, "actor": district,
+         "tweet_id": "1861000000000700002", "needs_attention": True},
+    ])
+    first, empty, second = results
+    assert isinstance(empty, InvalidValue)
+    assert [m.pk for m in Message.objects.filter(complaint=a).order_by("id")] == [first.pk, second.pk]
+    assert Message.objects.get(pk=second.pk).needs_attention and second.unit == unit("meerut")
+    fresh = Complaint.objects.get(pk=a.pk)
+    assert fresh.version == a.version + 2 and fresh.status == Status.FORWARDED
+    assert list(fresh.events.filter(action="add_note").values_list("data__message_id", flat=True)) == [first.pk, second.pk]
+    assert Complaint.objects.get(pk=b.pk).version == b.version

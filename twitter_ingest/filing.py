@@ -70,7 +70,7 @@ class Filer:
         self.own_handles = {a.handle.lower() for a in accounts if a.watched} | {settings.X_STATE_HANDLE.lower()}
         self.own_ids = set(AccountState.objects.exclude(user_id="").values_list("user_id", flat=True))
         self.subtrees = {}
-        self.pending, self.claimed = None, {}
+        self.pending, self.pending_notes, self.claimed = None, None, {}
         self.recent = []  # (time, complaint id, author id, unit id, token set, text hash) for duplicate hints
         self._load_recent()
 
@@ -190,6 +190,8 @@ class Filer:
             # New complaints are filed in runs with one INSERT each (lifecycle.file_complaints); a mention
             # that refers to a complaint still waiting in the run flushes the run first.
             self.pending = None if careful else []
+            self.pending_notes = None if careful else []
+            self._settle = settle
             for env, mention in owned:
                 if self.pending and self._refers_to_pending(env):
                     self._flush_pending(settle, dups)
@@ -198,6 +200,7 @@ class Filer:
                     settle(env, mention, *result)
             if self.pending:
                 self._flush_pending(settle, dups)
+            self._flush_notes()
             if updates:
                 self._save_outcomes(updates)
             if good:
@@ -377,13 +380,25 @@ class Filer:
         complaint = self._complaint(decision.complaint.pk) if decision.complaint else None
         unit = self.units.get(author_unit) if author_unit else None
         actor = lifecycle.Actor(name=f"@{username}"[:150], unit=unit) if username else INGEST
+        deferrable = (kind == Kind.FOLLOW_UP and not decision.flags.get("reopen_request")) or (
+            kind == Kind.DISTRICT_UPDATE and not decision.flags.get("disposal"))
+        if deferrable and self.pending_notes is not None:
+            # Plain follow-ups and unit replies go in with one INSERT per run (lifecycle.add_notes).
+            message_kind = MessageKind.CITIZEN if kind == Kind.FOLLOW_UP else MessageKind.DISTRICT
+            outcome = Outcome.FOLLOW_UP if kind == Kind.FOLLOW_UP else Outcome.DISTRICT_UPDATE
+            self.pending_notes.append((env, outcome, decision.reason, {
+                "complaint": complaint, "text": text, "kind": message_kind, "actor": actor, "tweet_id": env.tweet_id}))
+            return None
+        if kind in (Kind.NOTED, Kind.DISTRICT_UPDATE, Kind.STATUS_REQUEST, Kind.FOLLOW_UP):
+            self._flush_notes()  # keep a complaint's thread in tweet order
         if kind == Kind.NOTED:
             fresh = lifecycle.note(complaint, by_unit=unit, actor=actor, tweet_id=env.tweet_id, at=env.created_at,
                                    note=text[:500])
             self.complaints[fresh.pk] = fresh
             return Outcome.NOTED, decision.reason, fresh.pk
         if kind == Kind.DISTRICT_UPDATE:
-            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.DISTRICT)
+            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.DISTRICT, tweet_id=env.tweet_id,
+                                       needs_attention=bool(decision.flags.get("disposal")))
             if decision.flags.get("disposal"):
                 lifecycle.record(fresh, "disposal_reported", actor=actor, note=text[:500],
                                  data={"tweet_id": env.tweet_id, "needs_attention": True})
@@ -392,7 +407,7 @@ class Filer:
             outbox.queue_status_reply(complaint, env.tweet_id)
             return Outcome.STATUS_REQUEST, decision.reason, complaint.pk
         if kind == Kind.FOLLOW_UP:
-            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.CITIZEN)
+            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.CITIZEN, tweet_id=env.tweet_id)
             if decision.flags.get("reopen_request"):
                 lifecycle.record(fresh, "reopen_requested", actor=actor, note=text[:500],
                                  data={"tweet_id": env.tweet_id})
@@ -438,6 +453,17 @@ class Filer:
         conversations = {spec["conversation_id"] for _, _, _, spec in self.pending}
         return (any(ref in waiting for _, ref in env.refs) or bool(waiting & set(env.earlier_versions))
                 or (env.conversation_id and env.conversation_id in conversations))
+
+    def _flush_notes(self):
+        if not self.pending_notes:
+            return
+        pending, self.pending_notes = self.pending_notes, []
+        for (env, outcome, reason, item), result in zip(pending, lifecycle.add_notes([p[3] for p in pending])):
+            mention = self.claimed[env.tweet_id]
+            if isinstance(result, lifecycle.LifecycleError):
+                self._settle(env, mention, Outcome.REJECTED, f"{type(result).__name__}: {result}", None)
+            else:
+                self._settle(env, mention, outcome, reason, item["complaint"].pk)
 
     def _flush_pending(self, settle, dups):
         pending, self.pending = self.pending, []
