@@ -125,12 +125,18 @@ def _locked(complaint, action, actor, expected_version):
     return fresh
 
 
-def _record(fresh, action, actor, *, from_status, note="", data=None, at=None):
-    event = Event.objects.create(
-        complaint=fresh, action=action, from_status=from_status, to_status=fresh.status,
+def _event(complaint, action, actor, *, from_status, note="", data=None, at=None):
+    """An unsaved audit row for a change of `complaint` (already in its new state)."""
+    return Event(
+        complaint=complaint, action=action, from_status=from_status, to_status=complaint.status,
         actor=actor.user, actor_name=actor.label[:150], unit=actor.unit, note=note, data=data or {},
         created_at=at or timezone.now(),
     )
+
+
+def _record(fresh, action, actor, *, from_status, note="", data=None, at=None):
+    event = _event(fresh, action, actor, from_status=from_status, note=note, data=data, at=at)
+    event.save()
     transitioned.send(sender=Complaint, complaint=fresh, event=event, action=action)
     return event
 
@@ -257,38 +263,35 @@ def file_complaints(specs, *, actor=None):
             continue
         prepared.append((index, values, data, note))
     tweet_ids = [values["source_tweet_id"] for _, values, _, _ in prepared if values["source_tweet_id"]]
-    existing = {c.source_tweet_id: c for c in Complaint.objects.filter(source_tweet_id__in=tweet_ids)} if tweet_ids else {}
-    batch, seen = [], set()
+    # Tweets filed before, or earlier in this same batch, are refused as file_complaint would refuse them.
+    filed = {c.source_tweet_id: c for c in Complaint.objects.filter(source_tweet_id__in=tweet_ids)} if tweet_ids else {}
+    batch = []
     for index, values, data, note in prepared:
         tweet_id = values["source_tweet_id"]
-        if tweet_id and (tweet_id in existing or tweet_id in seen):
-            results[index] = DuplicateTweet(existing.get(tweet_id) or next(
-                results[i] for i, v, _, _ in batch if v["source_tweet_id"] == tweet_id))
+        if tweet_id in filed:
+            results[index] = DuplicateTweet(filed[tweet_id])
             continue
-        seen.add(tweet_id)
-        batch.append((index, values, data, note))
         results[index] = _new(values)
+        if tweet_id:
+            filed[tweet_id] = results[index]
+        batch.append((index, data, note))
     if not batch:
         return results
-    rows = [results[index] for index, _, _, _ in batch]
+    rows = [results[index] for index, _, _ in batch]
     try:
         with transaction.atomic():
             Complaint.objects.bulk_create(rows)
     except IntegrityError:
         # A tracking-code collision or a tweet filed meanwhile by someone else: fall back to one by one.
-        for index, values, _, _ in batch:
-            spec = {k: v for k, v in values.items() if k not in ("text", "channel", "source_tweet_id", "received_at")}
+        for index, _, _ in batch:
             try:
-                results[index] = file_complaint(text=values["text"], channel=values["channel"],
-                                                source_tweet_id=values["source_tweet_id"],
-                                                received_at=values["received_at"], actor=actor, **spec)
+                results[index] = file_complaint(actor=actor, **specs[index])
             except LifecycleError as exc:
                 results[index] = exc
         return results
     events = Event.objects.bulk_create([
-        Event(complaint=c, action="file", from_status="", to_status=c.status, actor=actor.user,
-              actor_name=actor.label[:150], unit=actor.unit, note=note, data=data, created_at=c.received_at)
-        for c, (_, _, data, note) in zip(rows, batch)
+        _event(c, "file", actor, from_status="", note=note, data=data, at=c.received_at)
+        for c, (_, data, note) in zip(rows, batch)
     ])
     for complaint, event in zip(rows, events):
         transitioned.send(sender=Complaint, complaint=complaint, event=event, action="file")
@@ -551,9 +554,8 @@ def add_notes(items):
         Complaint.objects.filter(pk__in=[pk for pk, n in bumps.items() if n == count]).update(
             version=models.F("version") + count, updated_at=now)
     events = Event.objects.bulk_create([
-        Event(complaint_id=item["complaint"].pk, action="add_note", from_status=locked[item["complaint"].pk].status,
-              to_status=locked[item["complaint"].pk].status, actor=actor.user, actor_name=actor.label[:150],
-              unit=actor.unit, note=text[:500], data={"message_id": message.pk}, created_at=now)
+        _event(locked[item["complaint"].pk], "add_note", actor, from_status=locked[item["complaint"].pk].status,
+               note=text[:500], data={"message_id": message.pk}, at=now)
         for (_, item, text, actor), message in zip(ready, messages)
     ])
     for (index, item, _, _), message, event in zip(ready, messages, events):

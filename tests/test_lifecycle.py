@@ -354,3 +354,10 @@ def test_add_notes_in_bulk(forwarded, make_complaint, unit):
     assert fresh.version == a.version + 2 and fresh.status == Status.FORWARDED
     assert list(fresh.events.filter(action="add_note").values_list("data__message_id", flat=True)) == [first.pk, second.pk]
     assert Complaint.objects.get(pk=b.pk).version == b.version
+
+
+def test_file_complaints_without_tweet_ids_are_all_filed(db):
+    results = lifecycle.file_complaints([{"text": "phone call one", "channel": "phone"},
+                                         {"text": "phone call two", "channel": "phone"}])
+    assert all(isinstance(r, Complaint) for r in results)
+    assert Complaint.objects.filter(source_tweet_id__isnull=True).count() == 2
