@@ -71,9 +71,17 @@ class Category(models.Model):
         return self.name_en
 
 
+def overdue_q(now=None):
+    """Open and past the deadline it is waiting for (Complaint.sla_due_at, kept by the SLA module)."""
+    return models.Q(status__in=OPEN_STATUSES, sla_due_at__lt=now or timezone.now())
+
+
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.filter(overdue_q(now))
 
     def with_related(self):
         return self.select_related("unit", "category", "police_station", "suggested_unit", "noted_by")

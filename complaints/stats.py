@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from districts.models import Unit, UnitType
 
-from .models import OPEN_STATUSES, Complaint, Status
+from .models import OPEN_STATUSES, Complaint, Status, overdue_q
 
 # Units that receive complaints; zones and ranges supervise and have none of their own.
 RECEIVING_TYPES = (
@@ -39,7 +39,7 @@ def noted_target_minutes() -> int:
     return int(getattr(settings, "SLA_NOTED_TARGET_MINUTES", 120))
 
 
-def _as_bounds(period_start, period_end):
+def period_bounds(period_start, period_end):
     """Dates are whole IST days, the end day included; datetimes are taken as a half-open range."""
     if isinstance(period_start, date) and not isinstance(period_start, datetime):
         period_start = timezone.make_aware(datetime.combine(period_start, time.min))
@@ -101,7 +101,7 @@ def _round(value):
 
 def league_table(period_start, period_end, units=None) -> list[dict]:
     """One plain dict per unit, ranked (see the module docstring for each figure)."""
-    start, end = _as_bounds(period_start, period_end)
+    start, end = period_bounds(period_start, period_end)
     chosen = _units(units)
     unit_ids = [u.pk for u in chosen]
     target = timedelta(minutes=noted_target_minutes())
@@ -120,7 +120,7 @@ def league_table(period_start, period_end, units=None) -> list[dict]:
                 "id", filter=Q(forwarded_at__isnull=False, noted_at__lte=F("forwarded_at") + target)
             ),
             disposed=Count("id", filter=Q(status__in=(Status.RESOLVED, Status.CLOSED))),
-            pending_beyond_target=Count("id", filter=open_ & Q(sla_due_at__lt=cutoff)),
+            pending_beyond_target=Count("id", filter=overdue_q(cutoff)),
             not_heard=Count("id", filter=open_ & Q(forwarded_at__isnull=False, noted_at__isnull=True)),
         )
         .order_by()

@@ -3,7 +3,7 @@ the per-day/class/unit counts for the charts. Both are kept in the cache for
 settings.DASHBOARD_LEAGUE_CACHE_SECONDS per scope and period; a beat task recomputes HQ's default view
 (the last 30 days) before it expires, so the page HQ opens most is always ready."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,15 +25,9 @@ def default_period():
     return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
-def _bounds(start, end):
-    lo = timezone.make_aware(datetime.combine(start, time.min))
-    hi = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
-    return lo, hi
-
-
 def counts(queryset, start, end):
     """Complaints received per (IST day, category, unit) in the period, in one grouped query."""
-    lo, hi = _bounds(start, end)
+    lo, hi = stats.period_bounds(start, end)
     qs = queryset.filter(received_at__gte=lo, received_at__lt=hi).order_by()
     return list(qs.annotate(day=TruncDate("received_at", tzinfo=timezone.get_default_timezone()))
                 .values_list("day", "category_id", "unit_id").annotate(n=Count("id")))

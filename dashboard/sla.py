@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from complaints import lifecycle
-from complaints.models import OPEN_STATUSES, Complaint, Status
+from complaints.models import Complaint, Status, overdue_q
 from districts.models import Unit
 
 from .models import ShiftCalendar, SlaTarget
@@ -226,7 +226,7 @@ SWEEP_ACTOR = lifecycle.Actor(name="sla-sweep")
 
 def overdue(queryset=None, now=None):
     qs = Complaint.objects.all() if queryset is None else queryset
-    return qs.filter(status__in=OPEN_STATUSES, sla_due_at__lt=now or timezone.now())
+    return qs.filter(overdue_q(now))
 
 
 def sweep(now=None, limit=500):

@@ -100,7 +100,7 @@ def prometheus(request):
     token = settings.METRICS_TOKEN
     if token and request.headers.get("Authorization") != f"Bearer {token}":
         return HttpResponse("metrics need the bearer token\n", status=401, content_type="text/plain")
-    from complaints.models import OPEN_STATUSES, Complaint, Event
+    from complaints.models import Complaint, Event
     from twitter_ingest.models import Mention
 
     p = settings.METRICS_PREFIX
@@ -129,7 +129,7 @@ def prometheus(request):
     family("sla_breaches_total", "counter", "Escalations raised by the SLA sweep.",
            [({}, Event.objects.filter(action__in=settings.METRICS_SLA_EVENT_ACTIONS).count())])
     family("sla_overdue", "gauge", "Open complaints past their deadline now.",
-           [({}, Complaint.objects.filter(status__in=OPEN_STATUSES, sla_due_at__lt=now).count())])
+           [({}, Complaint.objects.overdue(now).count())])
     family("lookups_total", "counter", "Public tracking lookups, by outcome.",
            [({"outcome": k}, v) for k, v in metrics.lookups().items()])
     return HttpResponse("\n".join(out) + "\n", content_type="text/plain; version=0.0.4; charset=utf-8")

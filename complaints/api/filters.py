@@ -1,19 +1,12 @@
 """Filters of the complaints list. Dates are whole days in IST (django-filter makes the day bounds
 aware in the current time zone)."""
 
-import re
-
 import django_filters as df
-from django.db import connection
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import OPEN_STATUSES, Category, Complaint, Priority, Status
+from complaints.models import Category, Complaint, Priority, Status, overdue_q
 from dashboard.search import text_search
 from districts.models import Unit
-
-HANDLE = re.compile(r"^@([A-Za-z0-9_]{1,15})$")
 
 
 class ComplaintFilter(df.FilterSet):
@@ -46,17 +39,9 @@ class ComplaintFilter(df.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(status__in=OPEN_STATUSES, sla_due_at__lt=timezone.now())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
     def filter_search(self, queryset, name, value):
         # One search for the dashboard and the API: a code, an @handle, or words (full-text and trigram
         # indexes on PostgreSQL, a plain fallback elsewhere).
-        value = (value or "").strip()
-        handle = HANDLE.match(value)
-        if handle and connection.vendor == "postgresql":
-            # ILIKE without wildcards is a case-insensitive equality that the trigram index on
-            # author_username serves; UPPER(x) = UPPER(y), which iexact writes, reads every row.
-            escaped = handle.group(1).replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
-            return queryset.extra(where=["complaints_complaint.author_username ILIKE %s"], params=[escaped])
-        return text_search(queryset, value)
+        return text_search(queryset, value or "")
