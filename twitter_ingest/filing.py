@@ -190,16 +190,17 @@ class Filer:
             # New complaints are filed in runs with one INSERT each (lifecycle.file_complaints); a mention
             # that refers to a complaint still waiting in the run flushes the run first.
             self.pending = None if careful else []
+            self.pending_tweets, self.pending_conversations = set(), set()
             self.pending_notes = None if careful else []
             self._settle = settle
             for env, mention in owned:
                 if self.pending and self._refers_to_pending(env):
-                    self._flush_pending(settle, dups)
+                    self._flush_pending(dups)
                 result = (self._file_carefully if careful else self._file_one)(env, mention, good, dups)
                 if result is not None:
                     settle(env, mention, *result)
             if self.pending:
-                self._flush_pending(settle, dups)
+                self._flush_pending(dups)
             self._flush_notes()
             if updates:
                 self._save_outcomes(updates)
@@ -419,6 +420,8 @@ class Filer:
         spec, suggestion = self._complaint_spec(env)
         if self.pending is not None:
             self.pending.append((env, decision, suggestion, spec))
+            self.pending_tweets.add(env.tweet_id)
+            self.pending_conversations.add(spec["conversation_id"])
             return None
         try:
             complaint = lifecycle.file_complaint(actor=INGEST, **spec)
@@ -449,10 +452,9 @@ class Filer:
         return spec, suggestion
 
     def _refers_to_pending(self, env):
-        waiting = {e.tweet_id for e, _, _, _ in self.pending}
-        conversations = {spec["conversation_id"] for _, _, _, spec in self.pending}
-        return (any(ref in waiting for _, ref in env.refs) or bool(waiting & set(env.earlier_versions))
-                or (env.conversation_id and env.conversation_id in conversations))
+        waiting = self.pending_tweets
+        return (any(ref in waiting for _, ref in env.refs) or any(i in waiting for i in env.earlier_versions)
+                or (env.conversation_id and env.conversation_id in self.pending_conversations))
 
     def _flush_notes(self):
         if not self.pending_notes:
@@ -465,8 +467,10 @@ class Filer:
             else:
                 self._settle(env, mention, outcome, reason, item["complaint"].pk)
 
-    def _flush_pending(self, settle, dups):
+    def _flush_pending(self, dups):
         pending, self.pending = self.pending, []
+        self.pending_tweets, self.pending_conversations = set(), set()
+        settle = self._settle
         results = lifecycle.file_complaints([spec for _, _, _, spec in pending], actor=INGEST)
         for (env, decision, suggestion, _), result in zip(pending, results):
             mention = self.claimed[env.tweet_id]

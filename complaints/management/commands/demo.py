@@ -86,6 +86,7 @@ class Command(BaseCommand):
         if not stream.exists():
             raise CommandError(f"No stream file {stream}")
 
+        from dashboard import sla
         from twitter_ingest import outbox, poller
         from twitter_ingest.fake_api import FakeX, FakeXServer
 
@@ -114,7 +115,7 @@ class Command(BaseCommand):
             threading.Thread(target=replay, args=(fake, stream, speed, stop, say), name="stream", daemon=True),
             Loop("poller", poll_every, lambda: [poller.poll_account(a) for a in poller.watched_accounts()], stop, say),
             Loop("outbox", 2.0, lambda: outbox.send_due(limit=20), stop, say),
-            Loop("sla", 30.0, self._sla_sweep, stop, say),
+            Loop("sla", 30.0, sla.sweep, stop, say),
         ]
         for thread in threads:
             thread.start()
@@ -147,13 +148,3 @@ class Command(BaseCommand):
             for thread in threads[1:]:
                 thread.join(10)
             say("Stopped.")
-
-    @staticmethod
-    def _sla_sweep():
-        try:
-            from dashboard import sla
-        except ImportError:
-            return
-        sweep = getattr(sla, "sweep", None)
-        if sweep:
-            sweep()
