@@ -11,12 +11,10 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -24,23 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seva.localstack import LocalStack  # noqa: E402
+from seva.localstack import LocalStack, free_port, http_json  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
 
 
-def _port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _http(url, data=None):
-    body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read() or b"null")
+    return http_json(url, data)[1]
 
 
 def _ts(value):
@@ -63,7 +52,7 @@ def main(argv=None):
     admin = psycopg2.connect(f"{PG}/postgres")
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{db}"')
-    web_port, x_port = _port(), _port()
+    web_port, x_port = free_port(), free_port()
     env = {
         "ENVIRONMENT": "production", "SECRET_KEY": "bench-" + "x" * 40, "DEBUG": "off", "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"{PG}/{db}", "REDIS_URL": REDIS, "SECURE_COOKIES": "off", "LOG_LEVEL": "WARNING",

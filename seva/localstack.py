@@ -9,15 +9,33 @@ the three processes with SIGTERM and waits for each; the integration test and th
 same class."""
 
 import argparse
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_json(url, data=None, timeout=10):
+    """GET (or POST `data` as JSON) and return (status, decoded JSON): for driving the stack and the
+    simulated X API from tests and benchmarks."""
+    body = json.dumps(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, json.loads(resp.read() or b"null")
 
 
 class LocalStack:

@@ -49,6 +49,23 @@ def _reference_data_after_flush(request):
         migration.add_categories(apps, None)
 
 
+def require_services(pg_url="postgres://postgres@127.0.0.1:5432", redis_url="redis://127.0.0.1:6379/0"):
+    """For tests that start real processes on the local PostgreSQL and Redis: skip where they are not
+    running, but fail under CI=true, where they must be."""
+    import os
+
+    import psycopg2
+    import redis
+
+    try:
+        psycopg2.connect(f"{pg_url}/postgres", connect_timeout=3).close()
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL and Redis here: {exc}")
+        pytest.skip(f"PostgreSQL or Redis not reachable here: {exc}")
+
+
 def _persona(username, slug, role, *, superuser=False, restricted=False):
     user = get_user_model().objects.create_user(username=username, password="pw-" + username)
     user.is_superuser = superuser

@@ -8,22 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import require_services
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = "redis://127.0.0.1:6379/7"
 pytestmark = pytest.mark.slow
 
 
 def test_mention_to_reply_bench_runs():
-    import psycopg2
-    import redis
-
-    try:
-        psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
-        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL and Redis: {exc}")
-        pytest.skip(f"PostgreSQL or Redis not reachable here: {exc}")
+    require_services(redis_url=REDIS)
     # Its own Redis database: the benchmark flushes the one it uses.
     env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "BENCH_REDIS": REDIS}
     result = subprocess.run([sys.executable, "bench/mention_to_reply_bench.py", "--mentions", "2", "--spread", "1",

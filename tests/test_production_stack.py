@@ -4,46 +4,20 @@ a complaint, the citizen's reply with the tracking code is posted, and every pro
 
 import json
 import os
-import socket
 import sys
 import time
-import urllib.request
 import uuid
 
 import pytest
 
-from seva.localstack import LocalStack
+from seva.localstack import LocalStack, free_port, http_json
+
+from .conftest import require_services
 
 PG = os.environ.get("STACK_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("STACK_REDIS", "redis://127.0.0.1:6379/5")
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _services_or_skip():
-    import psycopg2
-    import redis
-
-    try:
-        psycopg2.connect(f"{PG}/postgres", connect_timeout=3).close()
-        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL and Redis for the production stack test: {exc}")
-        pytest.skip(f"PostgreSQL or Redis not reachable here: {exc}")
-
-
-def _http(url, data=None, timeout=10):
-    body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, json.loads(resp.read() or b"null")
 
 
 def _wait(predicate, timeout, what):
@@ -75,11 +49,11 @@ def stack_db():
 
 
 def test_stack_files_a_mention_and_replies(stack_db, tmp_path):
-    _services_or_skip()
+    require_services(PG, REDIS)
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()
-    web_port, x_port = _free_port(), _free_port()
+    web_port, x_port = free_port(), free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
         "ENVIRONMENT": "production", "SECRET_KEY": "stack-test-" + "x" * 40, "DEBUG": "off",
@@ -95,20 +69,20 @@ def test_stack_files_a_mention_and_replies(stack_db, tmp_path):
     stack.prepare()
     try:
         stack.start()
-        _wait(lambda: _http(f"{x}/_sandbox/posted")[0] == 200, 30, "the simulated X API")
-        health = _wait(lambda: _http(f"http://127.0.0.1:{web_port}/healthz"), 60, "gunicorn /healthz")
+        _wait(lambda: http_json(f"{x}/_sandbox/posted")[0] == 200, 30, "the simulated X API")
+        health = _wait(lambda: http_json(f"http://127.0.0.1:{web_port}/healthz"), 60, "gunicorn /healthz")
         assert health[0] == 200 and health[1]["checks"]["broker"]["mode"] == "redis"
 
-        _http(f"{x}/_sandbox/tweets", [{"author": "citizen_stack", "text": "@Uppolice Meerut mein meri bike chori ho gayi, FIR nahi likh rahe"}])
+        http_json(f"{x}/_sandbox/tweets", [{"author": "citizen_stack", "text": "@Uppolice Meerut mein meri bike chori ho gayi, FIR nahi likh rahe"}])
 
         def replied():
-            posted = _http(f"{x}/_sandbox/posted")[1]
+            posted = http_json(f"{x}/_sandbox/posted")[1]
             items = posted.get("data", posted) if isinstance(posted, dict) else posted
             return [t for t in items if "UPP-" in t.get("text", "")]
 
         reply = _wait(replied, 90, "the reply with the tracking code")[0]
         code = next(word.strip(".,।") for word in reply["text"].split() if word.startswith("UPP-"))
-        status, track = _http(f"http://127.0.0.1:{web_port}/api/v1/track/{code}/")
+        status, track = http_json(f"http://127.0.0.1:{web_port}/api/v1/track/{code}/")
         assert status == 200 and track["tracking_code"] == code
     finally:
         exits = stack.stop()
