@@ -1,6 +1,7 @@
 """The complaint state machine. Every change of a complaint, from any writer (admin, dashboard, API,
 ingest), goes through a function here: it locks the row, checks the state and the actor's rights, writes
-the new state, its timestamps and one Event, and sends `transitioned`, all in one transaction, so the
+the new state, its timestamps and one Event, marks the day for the league tallies (complaints.tally)
+when a counted field changed, and sends `transitioned`, all in one transaction, so the
 outbox rows that listeners write commit or roll back with the change.
 
     new ─forward→ forwarded ─note→ noted ─report/assign_station→ in_progress ─resolve→ resolved ─close→ closed
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from districts.models import PoliceStation, Unit, UnitType
 
-from . import codes, scoping
+from . import codes, scoping, tally
 from .models import OPEN_STATUSES, Category, Channel, Complaint, Event, Message, MessageKind, Outcome, Priority, Status
 from .textclean import clean_text
 
@@ -137,6 +138,8 @@ def _event(complaint, action, actor, *, from_status, note="", data=None, at=None
 def _record(fresh, action, actor, *, from_status, note="", data=None, at=None):
     event = _event(fresh, action, actor, from_status=from_status, note=note, data=data, at=at)
     event.save()
+    if tally.counts_change(event):
+        tally.mark([fresh.received_at])
     transitioned.send(sender=Complaint, complaint=fresh, event=event, action=action)
     return event
 
@@ -293,6 +296,7 @@ def file_complaints(specs, *, actor=None):
         _event(c, "file", actor, from_status="", note=note, data=data, at=c.received_at)
         for c, (_, data, note) in zip(rows, batch)
     ])
+    tally.mark(c.received_at for c in rows)
     for complaint, event in zip(rows, events):
         transitioned.send(sender=Complaint, complaint=complaint, event=event, action="file")
     return results

@@ -1,5 +1,7 @@
-"""The league table of units (004: "review the progress of disposal district by district"), computed in a
-few aggregate queries, shared by the API (/api/v1/stats/) and the dashboard's pages and exports.
+"""The league table of units (004: "review the progress of disposal district by district") for whole IST
+days, shared by the API (/api/v1/stats/) and the dashboard's pages and exports. The figures come from the
+daily tallies per unit (complaints.tally, recounted first for any day that changed), except
+pending_beyond_target, which moves with the clock and is counted live.
 
 A complaint counts for the unit it is with now, in the period in which it was received.
 
@@ -8,7 +10,8 @@ A complaint counts for the unit it is with now, in the period in which it was re
 - noted_within_target: noted no later than SLA_NOTED_TARGET_MINUTES (settings, default 120) after being
   forwarded; the percentage is of the forwarded ones. (One target for every category; a per-category
   target would replace the single setting here.)
-- median_minutes_to_noted: forwarded → noted; median_minutes_to_resolution: forwarded → resolved.
+- median_minutes_to_noted: forwarded → noted; median_minutes_to_resolution: forwarded → resolved (spans
+  kept in whole seconds, rounded up).
 - disposed / disposal_rate_pct: resolved or closed, as a share of received.
 - pending_beyond_target: still open and past their next deadline (sla_due_at, kept by the SLA module)
   at the end of the period or now, whichever is earlier.
@@ -17,17 +20,19 @@ A complaint counts for the unit it is with now, in the period in which it was re
   then volume; units that received nothing in the period are listed unranked at the end.
 """
 
-import statistics
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
+
 from django.conf import settings
-from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from districts.models import Unit, UnitType
 
-from .models import OPEN_STATUSES, Complaint, Status, overdue_q
+from . import tally
+from .models import Complaint, overdue_q
 
 # Units that receive complaints; zones and ranges supervise and have none of their own.
 RECEIVING_TYPES = (
@@ -55,40 +60,53 @@ def _units(units):
     return list(Unit.objects.filter(pk__in=ids))
 
 
-def _medians_postgresql(start, end, unit_ids):
-    sql = f"""
-        SELECT unit_id,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(0, EXTRACT(EPOCH FROM noted_at - forwarded_at)))
-            FILTER (WHERE noted_at IS NOT NULL AND forwarded_at IS NOT NULL),
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(0, EXTRACT(EPOCH FROM resolved_at - forwarded_at)))
-            FILTER (WHERE resolved_at IS NOT NULL AND forwarded_at IS NOT NULL)
-        FROM {Complaint._meta.db_table}
-        WHERE received_at >= %s AND received_at < %s AND unit_id = ANY(%s)
-        GROUP BY unit_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end, list(unit_ids)])
-        return {
-            unit_id: (noted / 60 if noted is not None else None, resolved / 60 if resolved is not None else None)
-            for unit_id, noted, resolved in cursor.fetchall()
-        }
+def _whole_days(period_start, period_end):
+    for value in (period_start, period_end):
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise TypeError(f"The league table counts whole IST days; give dates, not {value!r}.")
+    return period_start, period_end
 
 
-def _medians_python(start, end, unit_ids):
-    spans = {}
-    rows = (Complaint.objects.filter(received_at__gte=start, received_at__lt=end, unit_id__in=unit_ids,
-                                     forwarded_at__isnull=False)
-            .values_list("unit_id", "forwarded_at", "noted_at", "resolved_at").iterator(chunk_size=5000))
-    for unit_id, forwarded_at, noted_at, resolved_at in rows:
-        to_noted, to_resolved = spans.setdefault(unit_id, ([], []))
-        if noted_at:
-            to_noted.append(max(0.0, (noted_at - forwarded_at).total_seconds() / 60))
-        if resolved_at:
-            to_resolved.append(max(0.0, (resolved_at - forwarded_at).total_seconds() / 60))
-    return {
-        unit_id: (statistics.median(n) if n else None, statistics.median(r) if r else None)
-        for unit_id, (n, r) in spans.items()
-    }
+COUNTS = ("received", "forwarded", "noted", "disposed", "not_heard")
+
+
+def _read(first, last, unit_ids, volumes):
+    """One pass over the period's tallies. Per unit: the summed COUNTS and the sorted spans to noted and
+    to resolution; with volumes, also the complaints received per day, per category and per unit."""
+    fields = ("unit_id", *COUNTS, "noted_seconds", "resolution_seconds") + (("day", "by_category") if volumes else ())
+    sums = {}
+    per_day, per_category, per_unit = Counter(), Counter(), Counter()
+    for row in tally.rows(first, last, unit_ids, fields):
+        unit_id = row[0]
+        s = sums.get(unit_id)
+        if s is None:
+            s = sums[unit_id] = ([0] * len(COUNTS), [], [])
+        counts = s[0]
+        for i in range(len(COUNTS)):
+            counts[i] += row[1 + i]
+        s[1].append(row[6])
+        s[2].append(row[7])
+        if volumes:
+            per_day[row[8]] += row[1]
+            per_unit[unit_id] += row[1]
+            for category, n in row[9].items():
+                per_category[int(category) if category else None] += n
+    spans = {unit_id: (counts, tally.unpack(*noted), tally.unpack(*resolved))
+             for unit_id, (counts, noted, resolved) in sums.items()}
+    return spans, ({"per_day": per_day, "per_category": per_category, "per_unit": per_unit} if volumes else None)
+
+
+def _pending_beyond_target(start, end, cutoff):
+    """Per unit: open and past their deadline at the cutoff. A figure that moves with the clock, so it is
+    counted live, over an index of the open complaints only."""
+    return dict(
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end).filter(overdue_q(cutoff)).order_by()
+        .values("unit_id").annotate(n=Count("unit_id")).values_list("unit_id", "n")
+    )
+
+
+def _median_minutes(seconds):
+    return float(np.median(seconds)) / 60 if len(seconds) else None
 
 
 def _pct(part, whole):
@@ -100,39 +118,28 @@ def _round(value):
 
 
 def league_table(period_start, period_end, units=None) -> list[dict]:
-    """One plain dict per unit, ranked (see the module docstring for each figure)."""
-    start, end = period_bounds(period_start, period_end)
+    """One plain dict per unit, ranked (see the module docstring for each figure). The period is whole IST
+    days, from period_start to period_end (dates, both included)."""
+    return league(period_start, period_end, units)["table"]
+
+
+def league(period_start, period_end, units=None, *, volumes=False) -> dict:
+    """{"table": league_table's rows, "volumes": None, or with volumes=True the complaints received per
+    day, per category id and per unit id (None: not classified / not routed) as Counters, over the given
+    units, or over every complaint when units is None}."""
+    first, last = _whole_days(period_start, period_end)
+    start, end = period_bounds(first, last)
     chosen = _units(units)
     unit_ids = [u.pk for u in chosen]
-    target = timedelta(minutes=noted_target_minutes())
-    cutoff = min(timezone.now(), end)
-    open_ = Q(status__in=OPEN_STATUSES)
-
-    counts = {
-        row["unit_id"]: row
-        for row in Complaint.objects.filter(received_at__gte=start, received_at__lt=end, unit_id__in=unit_ids)
-        .values("unit_id")
-        .annotate(
-            received=Count("id"),
-            forwarded=Count("id", filter=Q(forwarded_at__isnull=False)),
-            noted=Count("id", filter=Q(noted_at__isnull=False)),
-            noted_within_target=Count(
-                "id", filter=Q(forwarded_at__isnull=False, noted_at__lte=F("forwarded_at") + target)
-            ),
-            disposed=Count("id", filter=Q(status__in=(Status.RESOLVED, Status.CLOSED))),
-            pending_beyond_target=Count("id", filter=overdue_q(cutoff)),
-            not_heard=Count("id", filter=open_ & Q(forwarded_at__isnull=False, noted_at__isnull=True)),
-        )
-        .order_by()
-    }
-    medians_for = _medians_postgresql if connection.vendor == "postgresql" else _medians_python
-    medians = medians_for(start, end, unit_ids) if counts else {}
+    target = noted_target_minutes() * 60
+    sums, counted = _read(first, last, None if units is None and volumes else unit_ids, volumes)
+    late = _pending_beyond_target(start, end, min(timezone.now(), end)) if sums else {}
+    empty = ([0] * len(COUNTS), tally.unpack(), tally.unpack())
 
     rows = []
     for unit in chosen:
-        c = counts.get(unit.pk, {})
-        received = c.get("received", 0)
-        to_noted, to_resolved = medians.get(unit.pk, (None, None))
+        (received, forwarded, noted, disposed, not_heard), to_noted, to_resolved = sums.get(unit.pk, empty)
+        within = int(np.count_nonzero(to_noted <= target))
         rows.append({
             "rank": None,
             "unit": unit.slug,
@@ -141,16 +148,16 @@ def league_table(period_start, period_end, units=None) -> list[dict]:
             "unit_name_hi": unit.name_hi,
             "unit_type": unit.unit_type,
             "received": received,
-            "forwarded": c.get("forwarded", 0),
-            "noted": c.get("noted", 0),
-            "noted_within_target": c.get("noted_within_target", 0),
-            "noted_within_target_pct": _pct(c.get("noted_within_target", 0), c.get("forwarded", 0)),
-            "median_minutes_to_noted": _round(to_noted),
-            "median_minutes_to_resolution": _round(to_resolved),
-            "disposed": c.get("disposed", 0),
-            "disposal_rate_pct": _pct(c.get("disposed", 0), received),
-            "pending_beyond_target": c.get("pending_beyond_target", 0),
-            "not_heard": c.get("not_heard", 0),
+            "forwarded": forwarded,
+            "noted": noted,
+            "noted_within_target": within,
+            "noted_within_target_pct": _pct(within, forwarded),
+            "median_minutes_to_noted": _round(_median_minutes(to_noted)),
+            "median_minutes_to_resolution": _round(_median_minutes(to_resolved)),
+            "disposed": disposed,
+            "disposal_rate_pct": _pct(disposed, received),
+            "pending_beyond_target": late.get(unit.pk, 0),
+            "not_heard": not_heard,
         })
 
     def merit(row):
@@ -164,4 +171,4 @@ def league_table(period_start, period_end, units=None) -> list[dict]:
     for position, row in enumerate(ranked, start=1):
         row["rank"] = position
     unranked = sorted((r for r in rows if not r["received"]), key=lambda r: r["unit_name_en"])
-    return ranked + unranked
+    return {"table": ranked + unranked, "volumes": counted}

@@ -1,18 +1,16 @@
-"""The figures behind the league page and its exports: complaints.stats.league_table for the scope, and
-the per-day/class/unit counts for the charts. Both are kept in the cache for
-settings.DASHBOARD_LEAGUE_CACHE_SECONDS per scope and period; a beat task recomputes HQ's default view
-(the last 30 days) before it expires, so the page HQ opens most is always ready."""
+"""The figures behind the league page and its exports: complaints.stats.league for the scope (the table,
+and the volumes per day, class and unit for the charts, both from the daily tallies). They are kept in
+the cache for settings.DASHBOARD_LEAGUE_CACHE_SECONDS per scope and period; a beat task recounts
+the days marked meanwhile and recomputes HQ's default view (the last 30 days) before it expires, so the
+page HQ opens most is always ready."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from complaints import scoping, stats
-from complaints.models import Complaint
+from complaints import stats, tally
 from districts.models import Unit
 
 from . import roles
@@ -25,24 +23,13 @@ def default_period():
     return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
-def counts(queryset, start, end):
-    """Complaints received per (IST day, category, unit) in the period, in one grouped query."""
-    lo, hi = stats.period_bounds(start, end)
-    qs = queryset.filter(received_at__gte=lo, received_at__lt=hi).order_by()
-    return list(qs.annotate(day=TruncDate("received_at", tzinfo=timezone.get_default_timezone()))
-                .values_list("day", "category_id", "unit_id").annotate(n=Count("id")))
-
-
 def _key(scope, start, end):
     return f"dashboard:league:{scope}:{start}:{end}"
 
 
-def _compute(queryset, units, start, end):
-    return {"table": stats.league_table(start, end, units=units), "counts": counts(queryset, start, end)}
-
-
 def for_user(user, start, end):
-    """HQ: every unit; a supervisor: the units below (scoping decides which complaints count)."""
+    """HQ: every unit; a supervisor: the units below. Only counts leave here, so restricted complaints are
+    counted like the rest (nothing of their content is shown)."""
     if roles.is_hq(user):
         scope, units = "hq", None
     else:
@@ -51,14 +38,16 @@ def for_user(user, start, end):
     key = _key(scope, start, end)
     data = cache.get(key)
     if data is None:
-        data = _compute(scoping.visible_complaints(user), units, start, end)
+        data = stats.league(start, end, units, volumes=True)
         cache.set(key, data, settings.DASHBOARD_LEAGUE_CACHE_SECONDS)
     return data
 
 
 def warm_hq_default():
-    """Recompute HQ's default view (all units, last 30 days) and keep it."""
+    """Recount every day marked since the last run, then recompute HQ's default view (all units, last 30
+    days) and keep it."""
+    tally.refresh()
     start, end = default_period()
-    data = _compute(Complaint.objects.all(), None, start, end)
+    data = stats.league(start, end, None, volumes=True)
     cache.set(_key("hq", start, end), data, settings.DASHBOARD_LEAGUE_CACHE_SECONDS)
     return len(data["table"])

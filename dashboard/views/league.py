@@ -1,7 +1,6 @@
 """The league table of units for a period, with server-drawn charts, and its exports. The figures come
 from complaints.stats.league_table (shared with the API); this page only chooses units and draws."""
 
-from collections import defaultdict
 from datetime import timedelta
 
 from django.shortcuts import render
@@ -24,13 +23,9 @@ def _period(request):
     return form, default["start"], default["end"]
 
 
-def _charts(request, start, end, counts):
+def _charts(request, start, end, volumes):
     hindi = (request.LANGUAGE_CODE or "").startswith("hi")
-    per_day, per_category, per_unit = defaultdict(int), defaultdict(int), defaultdict(int)
-    for day, category_id, unit_id, n in counts:
-        per_day[day] += n
-        per_category[category_id] += n
-        per_unit[unit_id] += n
+    per_day, per_category, per_unit = volumes["per_day"], volumes["per_category"], volumes["per_unit"]
     names = {c.pk: c for c in Category.objects.filter(pk__in=[k for k in per_category if k])}
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in per_unit if k])}
 
@@ -58,7 +53,7 @@ def league(request):
     data = league_data.for_user(request.user, start, end)
     return render(request, "dashboard/league.html", {
         "form": form, "start": start, "end": end, "table": data["table"],
-        **_charts(request, start, end, data["counts"]),
+        **_charts(request, start, end, data["volumes"]),
         "query": request.GET.urlencode(),
     })
 

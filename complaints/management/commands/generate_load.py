@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from complaints import codes
+from complaints import codes, tally
 from complaints.models import Category, Complaint, Event, Message, MessageKind, Outcome, Priority, Status
 from districts.models import Unit, UnitType
 
@@ -66,7 +66,8 @@ class Command(BaseCommand):
                 self._batch(size, rng, units, categories, statuses, weights, now, days)
                 done += size
                 bar.update(size)
-        self.stdout.write(f"Created {complaints} complaints.")
+        days_counted = tally.refresh()
+        self.stdout.write(f"Created {complaints} complaints; league tallies recounted for {days_counted} days.")
 
     @transaction.atomic
     def _batch(self, size, rng, units, categories, statuses, weights, now, days):
@@ -133,3 +134,4 @@ class Command(BaseCommand):
                                         text="@Uppolice koi update? / कोई अपडेट?", created_at=c.received_at + timedelta(hours=3)))
         Event.objects.bulk_create(events, batch_size=2000)
         Message.objects.bulk_create(messages, batch_size=2000)
+        tally.mark(c.received_at for c in rows)  # written around the lifecycle, so marked here
