@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if not stream.exists():
             raise CommandError(f"No stream file {stream}")
 
-        from dashboard import sla
+        from dashboard import league_data, sla
         from twitter_ingest import outbox, poller
         from twitter_ingest.fake_api import FakeX, FakeXServer
 
@@ -116,6 +116,7 @@ class Command(BaseCommand):
             Loop("poller", poll_every, lambda: [poller.poll_account(a) for a in poller.watched_accounts()], stop, say),
             Loop("outbox", 2.0, lambda: outbox.send_due(limit=20), stop, say),
             Loop("sla", 30.0, sla.sweep, stop, say),
+            Loop("league", 60.0, league_data.warm_hq_default, stop, say),
         ]
         for thread in threads:
             thread.start()
