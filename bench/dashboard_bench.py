@@ -212,6 +212,7 @@ def measure(repeats=20):
         # The same page computed afresh every time: the league cache emptied and today marked for recounting
         # before each request.
         "league_month_cold": ("bench-hq", f"/league/?{month}"),
+        "league_month_range_cold": ("bench-meerut-range", f"/league/?{month}"),
     }
     result = {}
     for name, (username, url) in pages.items():

@@ -75,7 +75,7 @@ def _read(first, last, unit_ids, volumes):
     to resolution; with volumes, also the complaints received per day, per category and per unit."""
     fields = ("unit_id", *COUNTS, "noted_seconds", "resolution_seconds") + (("day", "by_category") if volumes else ())
     sums = {}
-    per_day, per_category, per_unit = Counter(), Counter(), Counter()
+    per_day, per_unit, categories = Counter(), Counter(), []
     for row in tally.rows(first, last, unit_ids, fields):
         unit_id = row[0]
         s = sums.get(unit_id)
@@ -89,11 +89,12 @@ def _read(first, last, unit_ids, volumes):
         if volumes:
             per_day[row[8]] += row[1]
             per_unit[unit_id] += row[1]
-            for category, n in row[9].items():
-                per_category[int(category) if category else None] += n
+            categories.append(row[9])
     spans = {unit_id: (counts, tally.unpack(*noted), tally.unpack(*resolved))
              for unit_id, (counts, noted, resolved) in sums.items()}
-    return spans, ({"per_day": per_day, "per_category": per_category, "per_unit": per_unit} if volumes else None)
+    if not volumes:
+        return spans, None
+    return spans, {"per_day": per_day, "per_category": tally.unpack_categories(*categories), "per_unit": per_unit}
 
 
 def _pending_beyond_target(start, end, cutoff):

@@ -65,16 +65,28 @@ def _lock():
     # SQLite lets one writer in at a time; the first write below waits for any other refresh.
 
 
-SPAN = np.dtype("<u4")  # DayTally's span columns: little-endian unsigned 32-bit whole seconds
+UINT32 = np.dtype("<u4")  # DayTally's packed columns: little-endian unsigned 32-bit integers
 
 
 def pack(seconds):
-    return np.asarray(sorted(seconds), dtype=SPAN).tobytes()
+    return np.asarray(sorted(seconds), dtype=UINT32).tobytes()
 
 
 def unpack(*blobs):
     """One array of the spans in these packed columns (several days' runs joined; not sorted across)."""
-    return np.frombuffer(b"".join(blobs), dtype=SPAN)
+    return np.frombuffer(b"".join(blobs), dtype=UINT32)
+
+
+def pack_categories(counts):
+    """{category id or None: count} as (id, count) pairs, 0 standing for None."""
+    return np.asarray(sorted((k or 0, n) for k, n in counts.items()), dtype=UINT32).tobytes()
+
+
+def unpack_categories(*blobs):
+    """{category id or None: count} summed over these packed by_category columns."""
+    pairs = np.frombuffer(b"".join(blobs), dtype=UINT32).reshape(-1, 2)
+    totals = np.bincount(pairs[:, 0], weights=pairs[:, 1]) if len(pairs) else ()
+    return Counter({(int(k) or None): int(n) for k, n in enumerate(totals) if n})
 
 
 def _seconds(since, until):
@@ -94,7 +106,7 @@ def count_day(day):
             t = tallies[unit_id] = DayTally(day=day, unit_id=unit_id)
             t.to_noted, t.to_resolved = [], []
         t.received += 1
-        categories[unit_id][str(category_id or "")] += 1
+        categories[unit_id][category_id] += 1
         if status in DISPOSED:
             t.disposed += 1
         if noted_at:
@@ -108,7 +120,7 @@ def count_day(day):
             if resolved_at:
                 t.to_resolved.append(_seconds(forwarded_at, resolved_at))
     for unit_id, t in tallies.items():
-        t.by_category = dict(categories[unit_id])
+        t.by_category = pack_categories(categories[unit_id])
         t.noted_seconds = pack(t.to_noted)
         t.resolution_seconds = pack(t.to_resolved)
     return list(tallies.values())
