@@ -165,9 +165,6 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "-received_at"], name="complaint_status_received"),
             models.Index(fields=["unit", "status", "-received_at"], name="complaint_unit_status_received"),
-            # Open complaints by day received, carrying what the league table's live overdue count reads.
-            models.Index(fields=["received_at"], include=["unit", "sla_due_at"], condition=models.Q(status__in=OPEN_STATUSES),
-                         name="complaint_open_received"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -99,7 +99,8 @@ def _read(first, last, unit_ids, volumes):
 
 def _pending_beyond_target(start, end, cutoff):
     """Per unit: open and past their deadline at the cutoff. A figure that moves with the clock, so it is
-    counted live, over an index of the open complaints only."""
+    counted live (through the status index: open complaints are few). A partial index of the open ones
+    made this 9 → 3 ms at a million complaints, but cost ingest some 5% of its rate, so there is none."""
     return dict(
         Complaint.objects.filter(received_at__gte=start, received_at__lt=end).filter(overdue_q(cutoff)).order_by()
         .values("unit_id").annotate(n=Count("unit_id")).values_list("unit_id", "n")

@@ -52,10 +52,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'days to recount',
             },
         ),
-        migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(condition=models.Q(('status__in', ('new', 'forwarded', 'noted', 'in_progress', 'transferred', 'reopened'))), fields=['received_at'], include=('unit', 'sla_due_at'), name='complaint_open_received'),
-        ),
         migrations.AddField(
             model_name='daytally',
             name='unit',
