@@ -4,10 +4,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dashbench .venv/bin/python bench/dashboard_bench.py --n 1000000
 
 Migrates the database it is pointed at, loads the units, bulk-inserts complaints up to --n (rows already
-there from an earlier run are kept, so a second run only measures), then times the HQ inbox, a district
-queue (Meerut), a supervisor's view (Meerut range), a search and the league table for the last month,
-each through Django's test client in this process (server time: URL routing, views, queries and
-templates; no network). Prints one JSON line with p50/p95 in milliseconds.
+there from an earlier run are kept, so a second run only measures) and recounts the league tallies, then
+times the HQ inbox, a district queue (Meerut), a supervisor's view (Meerut range), a search and the
+league table for the last month (cached, and cold for HQ and for the range), each through Django's test
+client in this process with the application built as the web server builds it (seva.wsgi): server time
+of URL routing, views, queries and templates, no network. Prints one JSON line with p50/p95 in ms.
 """
 
 import argparse
