@@ -150,6 +150,10 @@ class Complaint(models.Model):
     # The next SLA deadline (to forward, to note or to resolve, whichever the state is waiting for), kept
     # by the SLA module on every change so that "overdue" is one indexed comparison.
     sla_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, db_index=True)
+    # The deadline for "Noted" set when the complaint reached its unit (per category and priority, in the
+    # unit's working hours), kept by the SLA module; the league table's "noted within target" counts
+    # against it. Empty for complaints forwarded before it was kept.
+    noted_due_at = models.DateTimeField(_("deadline for noted"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -272,6 +276,7 @@ class DayTally(models.Model):
     received = models.PositiveIntegerField(_("received"), default=0)
     forwarded = models.PositiveIntegerField(_("forwarded"), default=0)
     noted = models.PositiveIntegerField(_("noted"), default=0)
+    noted_in_time = models.PositiveIntegerField(_("noted within target"), default=0)
     disposed = models.PositiveIntegerField(_("disposed"), default=0)
     not_heard = models.PositiveIntegerField(_("not heard"), default=0)
     # The three columns below are packed as little-endian unsigned 32-bit integers (complaints.tally):
@@ -279,7 +284,7 @@ class DayTally(models.Model):
     # than from JSON. by_category: (category id, or 0 for none; complaints received) pairs, for the charts.
     by_category = models.BinaryField(_("received by category"), default=b"")
     # Whole seconds (rounded up), one per complaint, sorted: forwarded → noted and forwarded → resolved.
-    # Medians and "within target" need every value, which a sum cannot give.
+    # Medians need every value, which a sum cannot give.
     noted_seconds = models.BinaryField(_("seconds to noted"), default=b"")
     resolution_seconds = models.BinaryField(_("seconds to resolution"), default=b"")
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)

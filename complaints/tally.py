@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -97,10 +98,11 @@ def count_day(day):
     """Fresh (unsaved) DayTally rows for one day, from its complaints."""
     start, end = day_bounds(day)
     rows = (Complaint.objects.filter(received_at__gte=start, received_at__lt=end).order_by()
-            .values_list("unit_id", "category_id", "status", "forwarded_at", "noted_at", "resolved_at"))
+            .values_list("unit_id", "category_id", "status", "forwarded_at", "noted_at", "resolved_at", "noted_due_at"))
     tallies = {}
     categories = defaultdict(Counter)
-    for unit_id, category_id, status, forwarded_at, noted_at, resolved_at in rows:
+    fallback = timedelta(minutes=settings.SLA_NOTED_TARGET_MINUTES)
+    for unit_id, category_id, status, forwarded_at, noted_at, resolved_at, noted_due_at in rows:
         t = tallies.get(unit_id)
         if t is None:
             t = tallies[unit_id] = DayTally(day=day, unit_id=unit_id)
@@ -115,6 +117,8 @@ def count_day(day):
             t.forwarded += 1
             if noted_at:
                 t.to_noted.append(_seconds(forwarded_at, noted_at))
+                if noted_at <= (noted_due_at or forwarded_at + fallback):
+                    t.noted_in_time += 1
             elif status in OPEN_STATUSES:
                 t.not_heard += 1
             if resolved_at:
@@ -127,8 +131,8 @@ def count_day(day):
 
 
 # What a recount compares to decide whether a stored row changed.
-COMPARED = ("received", "forwarded", "noted", "disposed", "not_heard", "by_category", "noted_seconds",
-            "resolution_seconds")
+COMPARED = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "by_category",
+            "noted_seconds", "resolution_seconds")
 
 
 def _values(obj):

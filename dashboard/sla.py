@@ -207,16 +207,19 @@ def first_deadline(sender, complaint, **kwargs):
 
 @receiver(lifecycle.transitioned, dispatch_uid="dashboard.sla.keep_deadline")
 def keep_deadline(sender, complaint, event, action, **kwargs):
-    """Keep Complaint.sla_due_at current. This runs inside the lifecycle's transaction and may not call the
-    lifecycle again, so it writes the derived column with a one-row UPDATE (allowed for this field only);
-    a new deadline also clears escalated_at, so the sweep escalates each deadline once."""
+    """Keep Complaint.sla_due_at (and noted_due_at) current. This runs inside the lifecycle's transaction
+    and may not call the lifecycle again, so it writes the derived columns with a one-row UPDATE (allowed
+    for these fields only); a new deadline also clears escalated_at, so the sweep escalates each deadline
+    once."""
     if action == "escalated":
         return
     due = due_for(complaint, event)
-    if due == complaint.sla_due_at:
+    # Reaching a unit (forward, transfer) starts the wait for Noted: keep that deadline for the league.
+    noted_due = due if PHASE_BY_STATUS.get(complaint.status) == NOTED else complaint.noted_due_at
+    if due == complaint.sla_due_at and noted_due == complaint.noted_due_at:
         return
-    Complaint.objects.filter(pk=complaint.pk).update(sla_due_at=due, escalated_at=None)
-    complaint.sla_due_at, complaint.escalated_at = due, None
+    Complaint.objects.filter(pk=complaint.pk).update(sla_due_at=due, escalated_at=None, noted_due_at=noted_due)
+    complaint.sla_due_at, complaint.escalated_at, complaint.noted_due_at = due, None, noted_due
 
 
 # ---------------------------------------------------------------- the sweep

@@ -40,7 +40,8 @@ def counted(first, last, units):
             "received": len(rows),
             "forwarded": len(fwd),
             "noted": sum(1 for c in rows if c.noted_at),
-            "noted_within_target": sum(1 for c in fwd if c.noted_at and c.noted_at <= c.forwarded_at + target),
+            "noted_within_target": sum(1 for c in fwd if c.noted_at
+                                       and c.noted_at <= (c.noted_due_at or c.forwarded_at + target)),
             "median_minutes_to_noted": round(statistics.median(to_noted) / 60, 1) if to_noted else None,
             "median_minutes_to_resolution": round(statistics.median(to_resolved) / 60, 1) if to_resolved else None,
             "disposed": sum(1 for c in rows if c.status in (Status.RESOLVED, Status.CLOSED)),

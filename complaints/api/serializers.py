@@ -291,5 +291,7 @@ class LeagueRowSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
-    noted_target_minutes = serializers.IntegerField()
+    noted_target_minutes = serializers.IntegerField(
+        help_text="Wall-clock minutes after forwarding within which Noted counts as in time, for complaints "
+                  "with no recorded SLA deadline for Noted (the others count against that deadline).")
     units = LeagueRowSerializer(many=True)

@@ -38,6 +38,8 @@ ERRORS = {
     404: OpenApiResponse(s.ErrorSerializer, description="No such complaint, or not visible to this login."),
 }
 CONFLICT = {409: OpenApiResponse(s.ErrorSerializer, description="Illegal transition or stale version.")}
+# A body that none of the parsers can read (a multipart part without a media type, say).
+UNREADABLE = {415: OpenApiResponse(s.ErrorSerializer, description="The body's media type cannot be read.")}
 
 
 class ApiView:
@@ -55,7 +57,7 @@ class ComplaintCursor(CursorPagination):
 def _action_schema(body, summary):
     return extend_schema(
         summary=summary, parameters=[CODE_PARAM], request=body,
-        responses={200: s.ComplaintSerializer, **ERRORS, **CONFLICT},
+        responses={200: s.ComplaintSerializer, **ERRORS, **CONFLICT, **UNREADABLE},
     )
 
 
@@ -70,7 +72,8 @@ def _action_schema(body, summary):
                          responses={201: s.ComplaintDetailSerializer, 400: OpenApiResponse(description="Bad values"),
                                     403: OpenApiResponse(s.ErrorSerializer),
                                     409: OpenApiResponse(s.DuplicateErrorSerializer,
-                                                         description="The tweet is already filed.")}),
+                                                         description="The tweet is already filed."),
+                                    **UNREADABLE}),
 )
 class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [HasStaffScope]

@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from complaints import lifecycle, stats
+from complaints import lifecycle, stats, tally
 from complaints.models import Complaint
+from dashboard import sla
+from dashboard.models import SlaTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +59,29 @@ def test_figures_per_unit(october, unit):
     assert rows.index(agra) > rows.index(bareilly)
 
 
-def test_target_from_settings(october, settings):
+def test_target_is_the_deadline_set_on_reaching_the_unit(make_complaint, unit):
+    """The SLA target for Noted (20 working minutes here) applies, not a wall-clock setting."""
+    SlaTarget.objects.update(noted_minutes=20)
+    sla.forget_rules()
+    quick = filed(make_complaint, unit, "meerut", 3, 9, noted_after=15)
+    filed(make_complaint, unit, "meerut", 4, 9, noted_after=30)
+    # forwarded at 21:50, the shifts end at 22:00: 10 working minutes that day, 10 from 08:00 next day
+    late_evening = make_complaint(received_at=at(5, 21, 40))
+    lifecycle.forward(late_evening, unit("meerut"), at=at(5, 21, 50))
+    assert Complaint.objects.get(pk=quick.pk).noted_due_at == at(3, 9, 30)
+    assert Complaint.objects.get(pk=late_evening.pk).noted_due_at == at(6, 8, 10)
+    lifecycle.note(late_evening, at=at(6, 8, 5))  # ten hours later, yet within twenty working minutes
+    meerut = row(stats.league_table(date(2026, 10, 1), date(2026, 10, 10)), "meerut")
+    assert (meerut["noted"], meerut["noted_within_target"]) == (3, 2)
+
+
+def test_without_a_recorded_deadline_the_setting_applies(october, settings):
+    """Complaints forwarded before deadlines for Noted were kept fall back to SLA_NOTED_TARGET_MINUTES."""
+    Complaint.objects.update(noted_due_at=None)
+    tally.rebuild()
+    assert row(stats.league_table(date(2026, 10, 1), date(2026, 10, 10)), "meerut")["noted_within_target"] == 2
     settings.SLA_NOTED_TARGET_MINUTES = 20
+    tally.rebuild()
     assert row(stats.league_table(date(2026, 10, 1), date(2026, 10, 10)), "meerut")["noted_within_target"] == 0
 
 

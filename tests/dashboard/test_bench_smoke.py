@@ -23,5 +23,6 @@ def test_bench_populates_and_measures(db):
     assert bench.populate(300) == 0  # a second run keeps the rows
     result = bench.measure(repeats=2)
     assert set(result) == {f"{page}_{p}_ms" for page in ("hq_inbox", "district_queue", "supervisor_view",
-                                                         "search_words", "league_month", "league_month_cold") for p in ("p50", "p95")}
+                                                         "search_words", "league_month", "league_month_cold",
+                                                         "league_month_range_cold") for p in ("p50", "p95")}
     assert all(value > 0 for value in result.values())

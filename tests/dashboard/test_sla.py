@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import lifecycle
-from complaints.models import Category, Complaint
+from complaints.models import Category, Complaint, StaleDay
 from dashboard import sla
 from dashboard.models import ShiftCalendar, SlaTarget
 from dashboard.tasks import sla_sweep
@@ -84,13 +84,23 @@ def test_deadline_follows_the_complaint(make_complaint, unit, meerut_cell):
     c = lifecycle.forward(c, unit("meerut"), at=ist(23, 21, 30))
     assert Complaint.objects.get(pk=c.pk).sla_due_at == ist(24, 9, 30)  # noted: 120 minutes, overnight
     assert c.sla_due_at == ist(24, 9, 30)  # the caller's copy is current too
+    assert c.noted_due_at == ist(24, 9, 30)  # kept for the league table's "noted within target"
     c = lifecycle.set_priority(c, "urgent")
-    assert c.sla_due_at == ist(23, 22)  # urgent: 30 minutes to noted, just before the day ends
+    assert c.sla_due_at == c.noted_due_at == ist(23, 22)  # urgent: 30 minutes to noted, before the day ends
     c = lifecycle.note(c, actor=meerut_cell)
     assert c.sla_due_at == sla.Calendar(TWO_SHIFTS).add(ist(23, 21, 30), 8 * 60)  # urgent resolution
+    assert Complaint.objects.get(pk=c.pk).noted_due_at == ist(23, 22)  # noting does not move it
     c = lifecycle.report(c, "Thana ne karyavahi ki", actor=meerut_cell)
     c = lifecycle.resolve(c, actor=meerut_cell)
     assert Complaint.objects.get(pk=c.pk).sla_due_at is None
+
+
+def test_a_transfer_starts_a_new_wait_for_noted(make_complaint, unit):
+    c = lifecycle.forward(make_complaint(received_at=ist(23, 10)), unit("meerut"), at=ist(23, 10, 30))
+    assert c.noted_due_at == ist(23, 12, 30)
+    c = lifecycle.transfer(c, unit("agra"), reason="Not ours")
+    transferred_at = c.events.get(action="transfer").created_at
+    assert Complaint.objects.get(pk=c.pk).noted_due_at == sla.calendar_for(unit("agra")).add(transferred_at, 120)
 
 
 def test_round_the_clock_unit(make_complaint, unit):
@@ -141,6 +151,9 @@ def test_backfill_command(make_complaint, unit):
     from django.core.management import call_command
 
     c = lifecycle.forward(make_complaint(received_at=ist(23, 10)), unit("meerut"), at=ist(23, 10, 30))
-    Complaint.objects.filter(pk=c.pk).update(sla_due_at=None)
+    Complaint.objects.filter(pk=c.pk).update(sla_due_at=None, noted_due_at=None)
+    StaleDay.objects.all().delete()
     call_command("sla_backfill", verbosity=0)
     assert Complaint.objects.get(pk=c.pk).sla_due_at == ist(23, 12, 30)
+    assert Complaint.objects.get(pk=c.pk).noted_due_at == ist(23, 12, 30)
+    assert list(StaleDay.objects.values_list("day", flat=True)) == [ist(23, 10).date()]
