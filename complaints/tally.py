@@ -16,10 +16,9 @@ the benchmark's COPY) call mark() or rebuild().
 
 import math
 from collections import Counter, defaultdict
-
-import numpy as np
 from datetime import datetime, time, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
