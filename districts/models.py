@@ -184,6 +184,10 @@ class StaffProfile(models.Model):
         _("designated for restricted complaints"), default=False,
         help_text=_("May see complaints marked restricted (against women and children, sexual offences)."),
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The language of the dashboard for this login on any device; empty: the browser's choice."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")

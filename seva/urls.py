@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from seva import health
+from seva import health, language
 
 admin.site.site_header = "UP Police Twitter Seva"
 admin.site.site_title = "Twitter Seva HQ"
@@ -10,7 +10,7 @@ admin.site.index_title = "HQ administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", health.prometheus, name="metrics"),
 ]

@@ -59,6 +59,27 @@ def test_language_switch_persists_for_the_browser(client_for, meerut_cell, meeru
     assert "Queue" in client.get(reverse("dashboard:queue")).content.decode()
 
 
+def test_the_choice_follows_the_login_to_another_device(client_for, meerut_cell, meerut_complaint):
+    """Chosen on the desk PC, kept on the login: a phone with no cookie and an English browser gets Hindi."""
+    desk = client_for(meerut_cell)
+    desk.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    meerut_cell.staff_profile.refresh_from_db()
+    assert meerut_cell.staff_profile.language == "hi"
+    phone = client_for(meerut_cell, HTTP_ACCEPT_LANGUAGE="en")
+    response = phone.get(reverse("dashboard:queue"))
+    assert 'lang="hi"' in response.content.decode() and response["Content-Language"] == "hi"
+    # another login on the same phone is not affected
+    assert 'lang="en"' in client_for(None, HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
+
+
+def test_bad_or_anonymous_choices_store_nothing(client_for, meerut_cell):
+    client = client_for(meerut_cell)
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    client_for(None).post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    meerut_cell.staff_profile.refresh_from_db()
+    assert meerut_cell.staff_profile.language == ""
+
+
 def test_times_are_shown_in_ist(client_for, hq, make_complaint):
     from datetime import datetime, timezone
 
