@@ -193,10 +193,14 @@ def due_for(complaint, event=None):
     if complaint.status == Status.REOPENED and (event is None or event.action != "reopen"):
         # A reopened complaint keeps the deadline its reopening set.
         return complaint.sla_due_at
-    start = phase_start(complaint, phase, event)
+    return deadline(complaint, phase, phase_start(complaint, phase, event))
+
+
+def deadline(complaint, phase, start):
+    """The end of the phase's target counted from `start` in the working hours that apply (HQ's for
+    forwarding, the unit's after that)."""
     unit = complaint.unit if phase != FORWARD else None
-    minutes = target_minutes(complaint.category_id, complaint.priority, phase)
-    return calendar_for(unit).add(start, minutes)
+    return calendar_for(unit).add(start, target_minutes(complaint.category_id, complaint.priority, phase))
 
 
 @receiver(lifecycle.filing, dispatch_uid="dashboard.sla.first_deadline")

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         while batch := list(missing[:1000]):
             with transaction.atomic():
                 for c in batch:
-                    due = sla.calendar_for(c.unit).add(c.forwarded_at, sla.target_minutes(c.category_id, c.priority, sla.NOTED))
+                    due = sla.deadline(c, sla.NOTED, c.forwarded_at)
                     Complaint.objects.filter(pk=c.pk).update(noted_due_at=due)  # derived column, as sla.keep_deadline
                 tally.mark(c.received_at for c in batch)
             done += len(batch)
