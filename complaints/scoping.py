@@ -28,7 +28,8 @@ CELL_ACTIONS = frozenset({
 SUPERVISOR_ACTIONS = frozenset({"nudge"})
 
 
-def _profile(user):
+def staff_profile(user):
+    """The StaffProfile of an active, logged-in user, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return getattr(user, "staff_profile", None)
@@ -39,14 +40,14 @@ def is_hq(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    profile = _profile(user)
+    profile = staff_profile(user)
     return bool(profile and profile.is_hq)
 
 
 def sees_all_restricted(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    profile = _profile(user)
+    profile = staff_profile(user)
     return user.is_superuser or bool(profile and profile.role == Role.HQ_SUPERVISOR)
 
 
@@ -54,7 +55,7 @@ def visible_unit_ids(user):
     """Unit ids whose complaints the user may see; None means every unit (HQ)."""
     if is_hq(user):
         return None
-    profile = _profile(user)
+    profile = staff_profile(user)
     if profile is None:
         return []
     if profile.role == Role.CELL:
@@ -74,7 +75,7 @@ def visible_complaints(user, queryset=None):
         qs = qs.filter(unit_id__in=unit_ids)
     if sees_all_restricted(user):
         return qs
-    profile = _profile(user)
+    profile = staff_profile(user)
     if profile is not None and profile.sees_restricted and not profile.is_hq:
         return qs.filter(Q(is_restricted=False) | Q(unit_id=profile.unit_id))
     return qs.filter(is_restricted=False)
@@ -90,7 +91,7 @@ def allowed_actions(user, complaint) -> frozenset:
         return frozenset()
     if is_hq(user):
         return HQ_ACTIONS
-    profile = _profile(user)
+    profile = staff_profile(user)
     if profile.role == Role.CELL:
         return CELL_ACTIONS
     if profile.role == Role.SUPERVISOR:

@@ -7,10 +7,7 @@ from complaints import scoping
 from districts.models import Role
 
 
-def profile(user):
-    if not user.is_authenticated:
-        return None
-    return getattr(user, "staff_profile", None)
+profile = scoping.staff_profile
 
 
 def is_hq(user):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import translation
 from django.views import i18n
 
+from complaints import scoping
 from districts.models import StaffProfile
 
 
@@ -27,8 +28,8 @@ class StaffLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
-            profile = getattr(request.user, "staff_profile", None)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            profile = scoping.staff_profile(request.user)
             if profile is not None and profile.language and translation.check_for_language(profile.language):
                 translation.activate(profile.language)
                 request.LANGUAGE_CODE = translation.get_language()
