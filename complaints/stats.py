@@ -79,20 +79,20 @@ def _read(first, last, unit_ids, volumes):
     n = len(COUNTS)
     sums = {}
     per_day, per_unit, categories = Counter(), Counter(), []
-    for row in tally.rows(first, last, unit_ids, fields):
-        unit_id = row[0]
+    for unit_id, to_noted, to_resolved, *figures in tally.rows(first, last, unit_ids, fields):
         s = sums.get(unit_id)
         if s is None:
             s = sums[unit_id] = ([0] * n, [], [])
         counts = s[0]
         for i in range(n):
-            counts[i] += row[3 + i]
-        s[1].append(row[1])
-        s[2].append(row[2])
+            counts[i] += figures[i]
+        s[1].append(to_noted)
+        s[2].append(to_resolved)
         if volumes:
-            per_day[row[3 + n]] += row[3]  # received
-            per_unit[unit_id] += row[3]
-            categories.append(row[4 + n])
+            received, (day, by_category) = figures[0], figures[n:]
+            per_day[day] += received
+            per_unit[unit_id] += received
+            categories.append(by_category)
     spans = {unit_id: (counts, tally.unpack(*noted), tally.unpack(*resolved))
              for unit_id, (counts, noted, resolved) in sums.items()}
     if not volumes:
