@@ -21,18 +21,18 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/seva_api_bench"
 PREFIX = "UPB-"  # bench rows' codes: unique, never check-valid, so they cannot be mistaken for real ones
 
 
 def ensure_postgres_database(url):
     import environ
-    import psycopg2
+
+    from seva.localstack import postgres_admin
 
     cfg = environ.Env.db_url_config(url)
-    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], host=cfg["HOST"], port=cfg["PORT"] or 5432,
-                            password=cfg["PASSWORD"] or None)
-    conn.autocommit = True
+    conn = postgres_admin(url)
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
         if not cur.fetchone():
@@ -44,7 +44,6 @@ def setup(url):
     os.environ.update({"DATABASE_URL": url, "DEBUG": "off", "LOG_LEVEL": "WARNING", "REDIS_URL": "",
                        "CELERY_BROKER_URL": "memory://", "API_USER_THROTTLE": "1000000/min",
                        "DJANGO_SETTINGS_MODULE": "seva.settings"})
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ingest_bench"
 EPOCH_MS = 1288834974657
 STATE = {"id": "1000000000000000001", "username": "Uppolice", "name": "UP POLICE"}
@@ -112,11 +113,9 @@ def _fresh_database(url):
         for suffix in ("", "-wal", "-shm"):
             Path(config["NAME"] + suffix).unlink(missing_ok=True)
         return
-    import psycopg2
+    from seva.localstack import postgres_admin
 
-    admin = psycopg2.connect(dbname="postgres", user=config["USER"], host=config["HOST"],
-                             port=config["PORT"] or 5432, password=config["PASSWORD"] or None)
-    admin.autocommit = True
+    admin = postgres_admin(url)
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
         cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
@@ -176,7 +175,6 @@ def main(argv=None):
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seva.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

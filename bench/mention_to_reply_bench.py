@@ -15,14 +15,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seva.localstack import LocalStack, free_port, http_json  # noqa: E402
+from seva.localstack import LocalStack, free_port, http_json, scratch_database  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
@@ -44,64 +43,58 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    import psycopg2
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()
-    db = f"bench_m2r_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(f"{PG}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{db}"')
-    web_port, x_port = free_port(), free_port()
-    env = {
-        "ENVIRONMENT": "production", "SECRET_KEY": "bench-" + "x" * 40, "DEBUG": "off", "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{PG}/{db}", "REDIS_URL": REDIS, "SECURE_COOKIES": "off", "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
-        "X_API_BASE_URL": f"http://127.0.0.1:{x_port}", "X_BEARER_TOKEN": "t", "X_API_KEY": "k",
-        "X_API_SECRET": "s", "X_ACCESS_TOKEN": "a", "X_ACCESS_SECRET": "b", "X_POST_ENABLED": "on",
-    }
-    if args.poll_interval:
-        env["X_POLL_INTERVAL"] = str(args.poll_interval)
-    stack = LocalStack(env=env, port=web_port, extra=[("x", [sys.executable, "manage.py", "fake_x_api",
-                                                             "--port", str(x_port)])])
-    poll_interval = args.poll_interval or int(stack.manage("shell", "-c", "from django.conf import settings; "
-                                                           "print(settings.X_POLL_INTERVAL)").stdout.split()[-1])
-    stack.prepare()
-    x = f"http://127.0.0.1:{x_port}"
-    rng = random.Random(args.seed)
-    sent = {}
-    try:
-        stack.start()
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _http(f"{x}/_sandbox/posted")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        time.sleep(poll_interval)  # let beat's first poll find an empty timeline
-        gaps = sorted(rng.uniform(0, args.spread) for _ in range(args.mentions))
-        start = time.monotonic()
-        for i, at in enumerate(gaps):
-            time.sleep(max(0.0, start + at - time.monotonic()))
-            tweet = _http(f"{x}/_sandbox/tweets", [{"author": f"bench_citizen_{i}",
-                                                    "text": f"@Uppolice bench complaint {i}: meri cycle chori ho gayi"}])
-            tweet = tweet["data"][0] if isinstance(tweet, dict) and "data" in tweet else tweet[0]
-            sent[tweet["id"]] = time.time()
-        latencies, wait_until = {}, time.monotonic() + poll_interval * 3 + 60
-        while len(latencies) < len(sent) and time.monotonic() < wait_until:
-            posted = _http(f"{x}/_sandbox/posted")
-            for t in (posted.get("data", posted) if isinstance(posted, dict) else posted):
-                parent = next((r["id"] for r in t.get("referenced_tweets", []) if r["type"] == "replied_to"), None)
-                if parent in sent and "UPP-" in t.get("text", "") and parent not in latencies:
-                    latencies[parent] = _ts(t["created_at"]) - sent[parent]
-            time.sleep(0.25)
-    finally:
-        exits = stack.stop()
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        admin.close()
+    with scratch_database(f"{PG}/postgres", "bench_m2r") as url:
+        web_port, x_port = free_port(), free_port()
+        env = {
+            "ENVIRONMENT": "production", "SECRET_KEY": "bench-" + "x" * 40, "DEBUG": "off",
+            "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": url, "REDIS_URL": REDIS, "SECURE_COOKIES": "off", "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
+            "X_API_BASE_URL": f"http://127.0.0.1:{x_port}", "X_BEARER_TOKEN": "t", "X_API_KEY": "k",
+            "X_API_SECRET": "s", "X_ACCESS_TOKEN": "a", "X_ACCESS_SECRET": "b", "X_POST_ENABLED": "on",
+        }
+        if args.poll_interval:
+            env["X_POLL_INTERVAL"] = str(args.poll_interval)
+        stack = LocalStack(env=env, port=web_port, extra=[("x", [sys.executable, "manage.py", "fake_x_api",
+                                                                 "--port", str(x_port)])])
+        poll_interval = args.poll_interval or int(stack.manage("shell", "-c", "from django.conf import settings; "
+                                                               "print(settings.X_POLL_INTERVAL)").stdout.split()[-1])
+        stack.prepare()
+        x = f"http://127.0.0.1:{x_port}"
+        rng = random.Random(args.seed)
+        sent = {}
+        try:
+            stack.start()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    _http(f"{x}/_sandbox/posted")
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            time.sleep(poll_interval)  # let beat's first poll find an empty timeline
+            gaps = sorted(rng.uniform(0, args.spread) for _ in range(args.mentions))
+            start = time.monotonic()
+            for i, at in enumerate(gaps):
+                time.sleep(max(0.0, start + at - time.monotonic()))
+                text = f"@Uppolice bench complaint {i}: meri cycle chori ho gayi"
+                tweet = _http(f"{x}/_sandbox/tweets", [{"author": f"bench_citizen_{i}", "text": text}])
+                tweet = tweet["data"][0] if isinstance(tweet, dict) and "data" in tweet else tweet[0]
+                sent[tweet["id"]] = time.time()
+            latencies, wait_until = {}, time.monotonic() + poll_interval * 3 + 60
+            while len(latencies) < len(sent) and time.monotonic() < wait_until:
+                posted = _http(f"{x}/_sandbox/posted")
+                for t in (posted.get("data", posted) if isinstance(posted, dict) else posted):
+                    parent = next((r["id"] for r in t.get("referenced_tweets", []) if r["type"] == "replied_to"), None)
+                    if parent in sent and "UPP-" in t.get("text", "") and parent not in latencies:
+                        latencies[parent] = _ts(t["created_at"]) - sent[parent]
+                time.sleep(0.25)
+        finally:
+            exits = stack.stop()
     values = sorted(latencies.values())
     p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))] if values else None
     print(json.dumps({

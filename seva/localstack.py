@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,34 @@ def http_json(url, data=None, timeout=10):
     req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.status, json.loads(resp.read() or b"null")
+
+
+def postgres_admin(url):
+    """An autocommit connection to the `postgres` database of the server a PostgreSQL URL names, for
+    creating and dropping databases (tests and benchmarks)."""
+    import environ
+    import psycopg2
+
+    config = environ.Env.db_url_config(url)
+    admin = psycopg2.connect(dbname="postgres", user=config["USER"], host=config["HOST"],
+                             port=config["PORT"] or 5432, password=config["PASSWORD"] or None)
+    admin.autocommit = True
+    return admin
+
+
+@contextmanager
+def scratch_database(url, prefix):
+    """A new, empty database on the server a PostgreSQL URL names, dropped afterwards; yields its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = postgres_admin(url)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 class LocalStack:

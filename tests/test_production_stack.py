@@ -6,11 +6,10 @@ import json
 import os
 import sys
 import time
-import uuid
 
 import pytest
 
-from seva.localstack import LocalStack, free_port, http_json
+from seva.localstack import LocalStack, free_port, http_json, scratch_database
 
 from .conftest import require_services
 
@@ -35,17 +34,8 @@ def _wait(predicate, timeout, what):
 
 @pytest.fixture
 def stack_db():
-    import psycopg2
-
-    name = f"seva_stack_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(f"{PG}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_database(f"{PG}/postgres", "seva_stack") as url:
+        yield url
 
 
 def test_stack_files_a_mention_and_replies(stack_db, tmp_path):

@@ -4,43 +4,26 @@ import json
 import os
 import subprocess
 import sys
-import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import environ
+
+from seva.localstack import scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
+@contextmanager
 def database_url(tmp_dir):
     """A fresh database for subprocesses: PostgreSQL when the tests run on it, else a SQLite file."""
     current = os.environ.get("DATABASE_URL", "")
     if current.startswith("postgres"):
-        import psycopg2
-
-        config = environ.Env.db_url_config(current)
-        name = f"ingest_proc_{uuid.uuid4().hex[:8]}"
-        admin = psycopg2.connect(dbname="postgres", user=config["USER"], host=config["HOST"],
-                                 port=config["PORT"] or 5432, password=config["PASSWORD"] or None)
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        admin.close()
-        return current.rsplit("/", 1)[0] + "/" + name, lambda: _drop_pg(current, name)
-    return f"sqlite:///{tmp_dir}/ingest.sqlite3", lambda: None
-
-
-def _drop_pg(current, name):
-    import psycopg2
-
-    config = environ.Env.db_url_config(current)
-    admin = psycopg2.connect(dbname="postgres", user=config["USER"], host=config["HOST"],
-                             port=config["PORT"] or 5432, password=config["PASSWORD"] or None)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+        with scratch_database(current, "ingest_proc") as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_dir}/ingest.sqlite3"
 
 
 def env_for(url, **extra):

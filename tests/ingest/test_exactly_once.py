@@ -19,11 +19,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def proc_db(tmp_path):
-    url, drop = database_url(tmp_path)
-    env = env_for(url)
-    prepare(env)
-    yield env
-    drop()
+    with database_url(tmp_path) as url:
+        env = env_for(url)
+        prepare(env)
+        yield env
 
 
 def test_sigkill_at_random_points_never_files_twice_or_loses_a_mention(proc_db, tmp_path):
