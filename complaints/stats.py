@@ -22,11 +22,9 @@ A complaint counts for the unit it is with now, in the period in which it was re
 """
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import numpy as np
-
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
@@ -41,17 +39,15 @@ RECEIVING_TYPES = (
 )
 
 
-def noted_target_minutes() -> int:
-    """The wall-clock fallback target for complaints with no recorded deadline for Noted."""
-    return int(getattr(settings, "SLA_NOTED_TARGET_MINUTES", 120))
+noted_target_minutes = tally.noted_target_minutes
 
 
 def period_bounds(period_start, period_end):
     """Dates are whole IST days, the end day included; datetimes are taken as a half-open range."""
     if isinstance(period_start, date) and not isinstance(period_start, datetime):
-        period_start = timezone.make_aware(datetime.combine(period_start, time.min))
+        period_start = tally.day_bounds(period_start)[0]
     if isinstance(period_end, date) and not isinstance(period_end, datetime):
-        period_end = timezone.make_aware(datetime.combine(period_end + timedelta(days=1), time.min))
+        period_end = tally.day_bounds(period_end)[1]
     return period_start, period_end
 
 

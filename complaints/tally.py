@@ -42,6 +42,11 @@ def day_bounds(day):
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
+def noted_target_minutes() -> int:
+    """The wall-clock target for Noted of complaints with no recorded deadline for it (older ones)."""
+    return int(getattr(settings, "SLA_NOTED_TARGET_MINUTES", 120))
+
+
 def counts_change(event):
     """Does this lifecycle event change what a tally counts?"""
     return event.from_status != event.to_status or event.action in COUNTED_CHANGES
@@ -100,7 +105,7 @@ def count_day(day):
             .values_list("unit_id", "category_id", "status", "forwarded_at", "noted_at", "resolved_at", "noted_due_at"))
     tallies = {}
     categories = defaultdict(Counter)
-    fallback = timedelta(minutes=settings.SLA_NOTED_TARGET_MINUTES)
+    fallback = timedelta(minutes=noted_target_minutes())
     for unit_id, category_id, status, forwarded_at, noted_at, resolved_at, noted_due_at in rows:
         t = tallies.get(unit_id)
         if t is None:
