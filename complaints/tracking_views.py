@@ -10,7 +10,6 @@ so the page needs no form and no CSRF token and stays cacheable.
 
 import math
 import re
-from datetime import datetime, time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from seva import metrics
 
-from . import codes, lifecycle, public
+from . import codes, lifecycle, public, tally
 from .api.throttling import TrackThrottle
 from .models import Complaint, Event
 from .textclean import clean_text
@@ -155,11 +154,6 @@ def _render_page(request, code, language):
     return entry
 
 
-def _today_start():
-    today = timezone.localdate()
-    return timezone.make_aware(datetime.combine(today, time.min))
-
-
 @require_http_methods(["GET", "POST"])
 def track_feedback(request, code):
     """After resolution the citizen may say satisfied or not; "not satisfied" is a reopen request for
@@ -185,10 +179,11 @@ def track_feedback(request, code):
         return _finish(request, render(request, "track/feedback.html", context, status=400), chosen)
     note = clean_text(request.POST.get("comment", ""))[0].strip()[:500]
     action = "citizen_satisfied" if answer == "satisfied" else "reopen_requested"
+    today_start = tally.day_bounds(timezone.localdate())[0]
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         already = Event.objects.filter(complaint=locked, action__in=FEEDBACK_ACTIONS,
-                                       created_at__gte=_today_start()).exists()
+                                       created_at__gte=today_start).exists()
         if not already:
             lifecycle.record(locked, action, actor=CITIZEN, note=note, data={"channel": "tracking page"})
     context.update(done=True, already=already, answer=answer)
