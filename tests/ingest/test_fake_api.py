@@ -109,13 +109,15 @@ def test_the_management_command_serves_the_feed():
     server = subprocess.Popen([sys.executable, "manage.py", "fake_x_api", "--port", str(port), "--feed",
                                str(ROOT_FIXTURE)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        for _ in range(100):
+        # Django's start-up takes seconds on a busy machine: wait on the process, not on a fixed count.
+        deadline, body = time.monotonic() + 60, None
+        while body is None and time.monotonic() < deadline and server.poll() is None:
             try:
                 body = requests.get(f"http://127.0.0.1:{port}/2/users/1000000000000000001/mentions",
-                                    params={"max_results": 100}, timeout=1).json()
-                break
+                                    params={"max_results": 100}, timeout=5).json()
             except requests.ConnectionError:
-                time.sleep(0.1)
+                time.sleep(0.2)
+        assert body is not None, f"the server did not answer (exit code {server.poll()})"
         assert body["meta"]["result_count"] == 8
     finally:
         server.terminate()
