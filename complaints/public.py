@@ -6,8 +6,14 @@ Nothing internal leaves this module: no internal notes, staff or actor names, su
 author contact, rejection reasons, or codes of other people's complaints. Restricted complaints show
 only their stages. The complaint text is shown only for complaints that came from X, where the citizen
 published it; text taken down from a phone call or a walk-in may carry personal details.
+
+Every text written by staff that may be published (the action-taken report here, on Open311 and in
+tweets) passes `check_text`, the one decision on personal data: a text holding a phone number, an
+Aadhaar, a PAN, a vehicle number or an e-mail address is replaced by a neutral line, and so is any text
+whose check fails (it fails closed). `withheld` tells staff what the public does not see and why.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,11 +23,11 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from districts.models import Unit
 
-from . import lifecycle
+from . import lifecycle, personal_data
 from .models import OPEN_STATUSES, Channel, Complaint, Event, Outcome, Status
 
 # Event actions a citizen may see, with how they read on the page.
@@ -57,6 +63,72 @@ STATUS_WORDS = {
 }
 
 FEEDBACK_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+log = logging.getLogger(__name__)
+
+# What the public reads instead of a text that may not be published.
+WITHHELD_REPORT = _("The action taken is recorded; details are withheld because they contain personal "
+                    "information.")
+WITHHELD_TEXT = _("The complaint's text is withheld because it contains personal information.")
+
+
+# ---------------------------------------------------------------- the one decision on public text
+
+PERSONAL_DATA, CHECK_FAILED = "personal_data", "check_failed"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a text may be published and, when not, why: a reason code and the kinds of data found."""
+
+    publish: bool
+    reason: str = ""
+    kinds: tuple = ()
+
+    @property
+    def why(self):
+        """The reason in the active language."""
+        if self.reason == PERSONAL_DATA:
+            return gettext("it contains %(found)s") % {"found": personal_data.describe(self.kinds)}
+        if self.reason == CHECK_FAILED:
+            return gettext("the check for personal data failed, so nothing was published")
+        return ""
+
+
+PUBLISH = Verdict(True)
+
+
+def check_text(text) -> Verdict:
+    """May this text be published? Asked for every public channel (tracking page, its JSON, Open311 and
+    the outbox of tweets). Fails closed: if the check itself breaks, the text is not published."""
+    if not (text or "").strip():
+        return PUBLISH
+    try:
+        kinds = personal_data.kinds_in(text)
+    except Exception:
+        log.exception("The personal-data check failed; the text is withheld.")
+        return Verdict(False, CHECK_FAILED)
+    return Verdict(False, PERSONAL_DATA, tuple(kinds)) if kinds else PUBLISH
+
+
+def _public(text, replacement):
+    """`text` when it may be published, else the replacement line (in the active language)."""
+    return text if check_text(text).publish else str(replacement)
+
+
+def public_report(complaint):
+    """The action-taken report as the public may read it: nothing for a restricted complaint, the
+    neutral line for a report that holds personal data."""
+    if complaint.is_restricted:
+        return ""
+    return _public(complaint.action_taken_report, WITHHELD_REPORT)
+
+
+def public_text(complaint):
+    """The complaint's own text as it may be published (Open311's description when that is switched on)."""
+    if complaint.is_restricted:
+        return ""
+    return _public(complaint.text, WITHHELD_TEXT)
 
 
 @dataclass
@@ -127,7 +199,7 @@ def public_view(complaint) -> PublicComplaint:
         if unit and event.action in ("forward", "transfer") and not restricted:
             stage.unit, stage.handle = unit.display_name(), unit.primary_handle
         if event.action == "report" and not restricted:
-            stage.detail = data.get("report", "")
+            stage.detail = _public(data.get("report", ""), WITHHELD_REPORT)
         if event.action == "close" and not restricted and data.get("outcome") in Outcome.values:
             stage.detail = str(Outcome(data["outcome"]).label)
         stages.append(stage)
@@ -149,7 +221,7 @@ def public_view(complaint) -> PublicComplaint:
         view.unit_name = current_unit.display_name() if current_unit else ""
         view.unit_handle = current_unit.primary_handle if current_unit else ""
         view.text = complaint.text if complaint.channel == Channel.X else ""
-        view.action_taken_report = complaint.action_taken_report
+        view.action_taken_report = public_report(complaint)
         if complaint.outcome in Outcome.values:
             view.outcome = complaint.outcome
             view.outcome_label = str(Outcome(complaint.outcome).label)
@@ -183,6 +255,43 @@ def as_dict(view: PublicComplaint) -> dict:
             for s in view.stages
         ],
     }
+
+
+# ---------------------------------------------------------------- what staff are told
+
+@dataclass(frozen=True)
+class Withheld:
+    """Something the public does not see, for staff: where, and why (in the active language)."""
+
+    where: str
+    why: str
+
+
+def withheld(complaint):
+    """What the tracking page, its JSON and Open311 leave out of this complaint, and why."""
+    if complaint.is_restricted:
+        return [Withheld(gettext("Tracking page, its JSON and Open311"), gettext(
+            "The complaint is restricted: the public sees only its stages and their times, not the unit, the "
+            "report, the outcome or the text, and Open311 does not list it."))]
+    items = []
+    verdict = check_text(complaint.action_taken_report)
+    if not verdict.publish:
+        items.append(Withheld(gettext("Action-taken report on the tracking page, its JSON and Open311"), gettext(
+            "Not shown because %(why)s. The public reads instead: “%(line)s”") % {
+                "why": verdict.why, "line": WITHHELD_REPORT}))
+    reports = Event.objects.filter(complaint=complaint, action="report").only("data")
+    earlier = {e.data.get("report", "") for e in reports if isinstance(e.data, dict)}
+    verdicts = [check_text(text) for text in sorted(earlier - {complaint.action_taken_report, ""})]
+    held = [v for v in verdicts if not v.publish]
+    if held:
+        items.append(Withheld(gettext("An earlier action-taken report in the tracking page's stages"), gettext(
+            "Not shown because %(why)s.") % {"why": held[0].why}))
+    if getattr(settings, "OPEN311_PUBLISH_TEXT", False) and complaint.text:
+        verdict = check_text(complaint.text)
+        if not verdict.publish:
+            items.append(Withheld(gettext("The complaint's text on Open311"), gettext(
+                "Not published because %(why)s.") % {"why": verdict.why}))
+    return items
 
 
 # ---------------------------------------------------------------- the rendered page's cache
