@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SevaConfig(AppConfig):
+    """The project package as an app, so that its system checks (seva.checks) are registered."""
+
+    name = "seva"
+    verbose_name = "UP Police Twitter Seva"
+
+    def ready(self):
+        from . import checks  # noqa: F401
