@@ -10,3 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seva.settings")
 app = Celery("seva")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The heartbeat task and beat's scheduler live beside the health checks that read them.
+from seva import heartbeat  # noqa: E402,F401

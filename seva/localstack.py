@@ -4,9 +4,11 @@ PostgreSQL and Redis named in the environment, and stop them cleanly together.
     ENVIRONMENT=production SECRET_KEY=... ALLOWED_HOSTS=... DATABASE_URL=postgres://... REDIS_URL=redis://... \
         .venv/bin/python -m seva.localstack --port 8000
 
-It migrates, loads the units and collects static files first (all idempotent). Ctrl-C or SIGTERM stops
-the three processes with SIGTERM and waits for each; the integration test and the benchmarks use the
-same class."""
+It migrates, loads the units and collects static files first (all idempotent). A process that dies is
+started again on its own and the others keep running (at once the first time, then after a pause that
+doubles up to 30 s while it keeps dying within a minute), as compose's restart policy does. Ctrl-C or
+SIGTERM stops the three processes with SIGTERM and waits for each; the integration tests and the
+benchmarks use the same class."""
 
 import argparse
 import json
@@ -74,7 +76,8 @@ class LocalStack:
         self.port, self.workers, self.concurrency = port, workers, concurrency
         self.log_dir = Path(log_dir) if log_dir else None
         self.extra = list(extra)  # more (name, argv) processes, e.g. the simulated X API
-        self.procs, self.logs = {}, {}
+        self.procs, self.logs, self.argv = {}, {}, {}
+        self.restarts, self.started_at, self.due = {}, {}, {}
 
     def manage(self, *args, timeout=600):
         return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
@@ -89,9 +92,33 @@ class LocalStack:
         out = subprocess.DEVNULL
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = self.logs[name] = open(self.log_dir / f"{name}.log", "w+")
+            out = self.logs.get(name) or open(self.log_dir / f"{name}.log", "a+")
+            self.logs[name] = out
+        self.argv[name] = argv
+        self.started_at[name] = time.monotonic()
         self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                             start_new_session=True)
+
+    def supervise(self):
+        """Start again every process that has exited, leaving the others alone. Returns [(name, exit code,
+        new pid)] for those started again now."""
+        restarted = []
+        now = time.monotonic()
+        for name, proc in list(self.procs.items()):
+            code = proc.poll()
+            if code is None:
+                continue
+            if name not in self.due:
+                # What is left of it (Celery's pool processes) goes too, so two workers never share the work.
+                _kill_group(proc.pid, signal.SIGKILL)
+                quick = now - self.started_at[name] < 60
+                self.restarts[name] = self.restarts.get(name, 0) + 1 if quick else 1
+                self.due[name] = now + min(30.0, 2.0 ** (self.restarts[name] - 1) - 1)
+            if now >= self.due[name]:
+                del self.due[name]
+                self._start(name, self.argv[name])
+                restarted.append((name, code, self.procs[name].pid))
+        return restarted
 
     def start(self):
         for name, argv in self.extra:
@@ -109,13 +136,13 @@ class LocalStack:
         """SIGTERM every process group, wait; returns {name: exit code or 'killed'}."""
         for proc in self.procs.values():
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                _kill_group(proc.pid, signal.SIGTERM)
         exits = {}
         for name, proc in self.procs.items():
             try:
                 exits[name] = proc.wait(timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                _kill_group(proc.pid, signal.SIGKILL)
                 exits[name] = "killed"
         return exits
 
@@ -132,11 +159,21 @@ class LocalStack:
         # gunicorn and celery exit 0 on SIGTERM; a process killed by the signal itself reports -15.
         return {name: code for name, code in exits.items() if code not in (0, -signal.SIGTERM)}
 
+    def pids(self):
+        return {name: proc.pid for name, proc in self.procs.items()}
+
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def _kill_group(pid, sig):
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def main(argv=None):
@@ -151,10 +188,14 @@ def main(argv=None):
         stack.prepare()
     stack.start()
     print(f"web http://127.0.0.1:{args.port}/ , Celery worker and beat running; Ctrl-C stops them.", flush=True)
+    print("pids", json.dumps(stack.pids()), flush=True)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
     try:
-        while not stopping and all(p.poll() is None for p in stack.procs.values()):
+        while not stopping:
+            for name, code, pid in stack.supervise():
+                print(f"{name} exited ({code}); started again as pid {pid}", flush=True)
+                print("pids", json.dumps(stack.pids()), flush=True)
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

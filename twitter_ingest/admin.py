@@ -3,7 +3,10 @@ outbox offers "mark as sent" for rows staff posted by hand; credentials are writ
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from complaints import scoping
 
 from . import outbox
 from .models import (
@@ -11,6 +14,20 @@ from .models import (
     RejectedInput, ReplyTemplate, UnitPostingPolicy,
 )
 from .textcount import weighted_length
+
+
+class ScopedToComplaints:
+    """Rows about a complaint the login may not see are left out: their codes, tweets and replies would
+    tell that it exists. Rows about no complaint stay."""
+
+    complaint_fields = ("complaint",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        visible = scoping.visible_complaints(request.user)
+        for name in self.complaint_fields:
+            queryset = queryset.filter(Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible}))
+        return queryset
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(ReadOnlyAdmin):
+class MentionAdmin(ScopedToComplaints, ReadOnlyAdmin):
     list_display = ("tweet_id", "author_username", "outcome", "complaint", "tweeted_at", "source")
     list_filter = ("outcome", "source")
     search_fields = ("tweet_id", "author_username", "conversation_id")
@@ -57,7 +74,8 @@ class GoodWorkPostAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DuplicateSuggestion)
-class DuplicateSuggestionAdmin(admin.ModelAdmin):
+class DuplicateSuggestionAdmin(ScopedToComplaints, admin.ModelAdmin):
+    complaint_fields = ("complaint", "candidate")
     list_display = ("complaint", "candidate", "score", "reason", "dismissed")
     list_filter = ("dismissed",)
     readonly_fields = ("complaint", "candidate", "score", "reason", "created_at")
@@ -102,12 +120,13 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(ScopedToComplaints, admin.ModelAdmin):
     list_display = ("created_at", "kind", "complaint", "account", "status", "attempts", "weight", "reason")
     list_filter = ("status", "kind")
     search_fields = ("complaint__tracking_code", "text", "posted_tweet_id")
     readonly_fields = ("kind", "complaint", "account", "in_reply_to_tweet_id", "idempotency_key", "attempts",
-                       "posted_tweet_id", "sent_at", "marked_sent_by", "created_at", "claimed_at")
+                       "posted_tweet_id", "sent_at", "marked_sent_by", "created_at", "claimed_at",
+                       "failures", "lookback_from", "lookback_reads")
     fields = ("text", "status", "reason", "next_attempt_at", *readonly_fields)
     actions = ["mark_sent"]
 
@@ -124,9 +143,8 @@ class OutboxAdmin(admin.ModelAdmin):
         # An edited held reply goes back to the queue, where it is checked again.
         if change and "text" in form.changed_data and obj.status == OutboxStatus.HELD:
             obj.status, obj.reason = OutboxStatus.PENDING, ""
-            found = outbox.personal_data_in(obj.text)
-            if found:
-                obj.status, obj.reason = OutboxStatus.HELD, "Contains " + ", ".join(found)
-            elif not obj.text.strip() or weighted_length(obj.text) > 280:
-                obj.status, obj.reason = OutboxStatus.HELD, f"Needs a text of 1 to 280 characters ({weighted_length(obj.text)})."
+            try:
+                obj.text = outbox.vet(obj, obj.complaint)
+            except outbox.Hold as hold:
+                obj.status, obj.reason = OutboxStatus.HELD, hold.reason
         super().save_model(request, obj, form, change)

@@ -9,6 +9,6 @@ class TwitterIngestConfig(AppConfig):
     def ready(self):
         from complaints.lifecycle import transitioned
 
-        from . import outbox
+        from . import checks, outbox  # noqa: F401 (checks registers itself)
 
         transitioned.connect(outbox.on_transition, dispatch_uid="twitter_ingest.outbox")

@@ -4,31 +4,47 @@
 Endpoints: GET /2/users/me, /2/users/by/username/<name>, /2/users/<id>/mentions (since_id, until_id,
 start_time, end_time, max_results 5..100, next_token pagination, newest first, only the 800 newest
 reachable, expansions and fields, partial errors[] for referenced tweets that are gone),
-/2/users/<id>/tweets (the account's own posts), POST /2/tweets (replies only where summoned, 403 on
-duplicate text, on deleted targets and on quote posts), rate-limit headers on every response.
+/2/users/<id>/tweets (the account's own posts, the same parameters and `exclude`; the 3,200 newest
+reachable, 800 with exclude=replies), POST /2/tweets (replies only where summoned, 403 on duplicate text
+to the same tweet, on deleted targets and on quote posts), rate-limit headers on every response. Ids are
+snowflakes of the creation time; since_id wins over start_time and until_id over end_time; times are
+whole seconds (a millisecond value is a 400, as on X).
 
 Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/users     [{"id", "username", "name", "location"}]
   POST /_sandbox/tweets    [{"id"?, "author": username, "text", "in_reply_to"?, "created_at"?, ...}]
   POST /_sandbox/faults    {"route": "mentions|post|me|user|tweets|any", "status": 429|503|401|402|..,
-                            "reset_in": s, "delay": s, "count": n}
+                            "reset_in": s, "delay": s, "count": n, "rate": p, "after": bool, "skip": n}
+                           "skip" lets that many matching requests through first;
+                           a fault with "rate" strikes each matching request with probability p until
+                           removed (or "count" strikes); "after" lets the request take effect first (a post
+                           lands, then the error or the delay: the answer a client may never see)
+  POST /_sandbox/duplicates {"reject": bool}     refuse the same text to the same tweet (default) or not:
+                           X's duplicate check is undocumented, so a sender must not rely on it
+  POST /_sandbox/latency   {"post": s, ...}      every answer on a route waits s after the request took effect
+  POST /_sandbox/clock     {"offset": s}        X's clock runs s seconds off ours (ids and created_at)
+  POST /_sandbox/limits    {"post": n, ...}      requests per 15 minutes per route and token
   POST /_sandbox/delete    {"ids": [...]}         mark tweets deleted
   POST /_sandbox/noted     {"delay": s}          district accounts answer HQ forwards with "Noted"
   GET  /_sandbox/posted    tweets created through POST /2/tweets
+  GET  /_sandbox/requests  how many requests each route has had
   POST /_sandbox/reset
 """
 
 import base64
 import json
+import random
 import re
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
 EPOCH_MS = 1288834974657
-MAX_REACHABLE = 800
+MAX_REACHABLE = 800          # mentions; and an account's own posts with exclude=replies
+MAX_REACHABLE_OWN = 3200     # an account's own posts
+_WHOLE_SECONDS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)")
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 DEFAULT_USER_FIELDS = ("id", "name", "username")
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
@@ -72,7 +88,12 @@ class FakeX:
         self.noted_delay = None  # seconds, or None for no scripted district replies
         self.pending_noted = []  # (due_monotonic, forward tweet id, district user id)
         self.buckets = {}        # (route, token) -> [remaining, reset_epoch]
+        self.limits = dict(LIMITS)  # requests per 15 minutes per route and token
         self.requests = []       # (method, path) log for tests
+        self.reject_duplicates = True
+        self.latency = {}        # route -> seconds every answer waits after the request took effect
+        self.clock_offset = 0.0  # seconds X's clock is off ours
+        self.rng = random.Random(0)
         self.seq = 0
         self.add_user({"id": state_id, "username": state_username, "name": "UP POLICE"})
         self.state_id = state_id
@@ -107,7 +128,7 @@ class FakeX:
             if "author" in tweet:
                 tweet["author_id"] = self._ensure_user(tweet.pop("author"))["id"]
             created = tweet.get("created_at")
-            created_dt = parse_time(created) if created else datetime.now(timezone.utc)
+            created_dt = parse_time(created) if created else self.now()
             self.seq += 1
             tweet.setdefault("id", snowflake(created_dt, self.seq))
             tweet["id"] = str(tweet["id"])
@@ -133,6 +154,9 @@ class FakeX:
                     tweet["entities"] = {"mentions": mentions}
             self.tweets[tweet["id"]] = tweet
             return tweet
+
+    def now(self):
+        return datetime.now(timezone.utc) + timedelta(seconds=self.clock_offset)
 
     # ------------------------------------------------------------------ reading
     def _mentions_of(self, user_id):
@@ -173,9 +197,15 @@ class FakeX:
             if own:
                 items = sorted((t for t in self.tweets.values() if t.get("author_id") == user_id
                                 and t["id"] not in self.deleted), key=lambda t: int(t["id"]), reverse=True)
+                exclude = set(filter(None, query.get("exclude", "").split(",")))
+                reach = MAX_REACHABLE if "replies" in exclude else MAX_REACHABLE_OWN
+                items = items[:reach]
+                if "replies" in exclude:
+                    items = [t for t in items if not _refs(t, "replied_to")]
+                if "retweets" in exclude:
+                    items = [t for t in items if not _refs(t, "retweeted")]
             else:
-                items = self._mentions_of(user_id)
-            items = items[:MAX_REACHABLE]
+                items = self._mentions_of(user_id)[:MAX_REACHABLE]
             since = query.get("since_id")
             until = query.get("until_id")
             if since:
@@ -249,9 +279,12 @@ class FakeX:
             text = payload.get("text", "")
             if payload.get("quote_tweet_id"):
                 return 403, _problem(403, "Quote posts are not available on this access tier.")
-            if any(t.get("author_id") == author_id and t.get("text") == text for t in self.tweets.values()):
-                return 403, _problem(403, "You are not allowed to create a Tweet with duplicate content.")
             reply_to = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
+            target = str(reply_to) if reply_to else ""
+            if self.reject_duplicates and any(
+                    t.get("author_id") == author_id and t.get("text") == text
+                    and (_refs(t, "replied_to") or [""])[0] == target for t in self.tweets.values()):
+                return 403, _problem(403, "You are not allowed to create a Tweet with duplicate content.")
             spec = {"author_id": author_id, "text": text}
             if reply_to:
                 parent = self.tweets.get(str(reply_to))
@@ -277,11 +310,18 @@ class FakeX:
     def take_fault(self, route):
         with self.lock:
             for fault in self.faults:
-                if fault.get("route", "any") in (route, "any"):
+                if fault.get("route", "any") not in (route, "any"):
+                    continue
+                if fault.get("skip"):
+                    fault["skip"] -= 1
+                    continue
+                if "rate" in fault and self.rng.random() >= float(fault["rate"]):
+                    continue
+                if "rate" not in fault or "count" in fault:
                     fault["count"] = fault.get("count", 1) - 1
                     if fault["count"] <= 0:
                         self.faults.remove(fault)
-                    return dict(fault)
+                return dict(fault)
         return None
 
     def spend(self, route, token):
@@ -289,8 +329,8 @@ class FakeX:
             now = int(time.time())
             bucket = self.buckets.get((route, token))
             if bucket is None or bucket[1] <= now:
-                bucket = self.buckets[(route, token)] = [LIMITS.get(route, 300), now + 900]
-            limit = LIMITS.get(route, 300)
+                bucket = self.buckets[(route, token)] = [self.limits.get(route, 300), now + 900]
+            limit = self.limits.get(route, 300)
             if bucket[0] <= 0:
                 return False, limit, 0, bucket[1]
             bucket[0] -= 1
@@ -367,7 +407,8 @@ class Handler(BaseHTTPRequestHandler):
         if route == "sandbox":
             return self._sandbox(method, path)
         fault = self.fake.take_fault(route)
-        if fault and fault.get("delay"):
+        after = bool(fault and fault.get("after"))
+        if fault and fault.get("delay") and not after:
             time.sleep(float(fault["delay"]))
             if not fault.get("status"):
                 fault = None
@@ -376,40 +417,61 @@ class Handler(BaseHTTPRequestHandler):
         if route == "post":
             headers.update({"x-user-limit-24hour-limit": 10000, "x-user-limit-24hour-remaining": 9999,
                             "x-user-limit-24hour-reset": int(time.time()) + 86400})
+        if after and ok:
+            # The request takes effect; the client then gets the fault's error, or its answer late.
+            status, body = self._answer(route, method, path, query)
+            time.sleep(float(fault.get("delay") or 0) + self.fake.latency.get(route, 0))
+            if fault.get("status"):
+                return self._fault(fault, headers)
+            return self._send(status, body, headers)
         if fault and fault.get("status"):
-            status = int(fault["status"])
-            if status == 429:
-                headers.update({"x-rate-limit-remaining": 0,
-                                "x-rate-limit-reset": int(time.time() + float(fault.get("reset_in", 60)))})
-                return self._send(429, _problem(429, "Too Many Requests"), headers)
-            detail = {402: "credits depleted", 401: "Unauthorized"}.get(status, fault.get("detail", "Service unavailable"))
-            return self._send(status, _problem(status, detail), headers)
+            return self._fault(fault, headers)
         if not ok:
             return self._send(429, _problem(429, "Too Many Requests"), headers)
+        status, body = self._answer(route, method, path, query)
+        if self.fake.latency.get(route):
+            time.sleep(self.fake.latency[route])
+        return self._send(status, body, headers)
+
+    def _fault(self, fault, headers):
+        status = int(fault["status"])
+        if status == 429:
+            headers.update({"x-rate-limit-remaining": 0,
+                            "x-rate-limit-reset": int(time.time() + float(fault.get("reset_in", 60)))})
+            return self._send(429, _problem(429, "Too Many Requests"), headers)
+        detail = {402: "credits depleted", 401: "Unauthorized"}.get(status, fault.get("detail", "Service unavailable"))
+        return self._send(status, _problem(status, detail), headers)
+
+    def _answer(self, route, method, path, query):
+        """(status, body) of a request to the X API proper."""
         if route == "me":
             user = self.fake.users[self._caller_id()]
-            return self._send(200, {"data": self.fake._shape_user(user, set())}, headers)
+            return 200, {"data": self.fake._shape_user(user, set())}
         if route == "post":
-            status, body = self.fake.create_tweet(self._caller_id(), self._body())
-            return self._send(status, body, headers)
+            return self.fake.create_tweet(self._caller_id(), self._body())
         match = re.fullmatch(r"/2/users/by/username/(\w+)", path)
         if match:
             user = self.fake.user_by_name(match.group(1))
             if user is None:
-                return self._send(200, {"errors": [{"value": match.group(1), "detail": "Could not find user.",
-                                                    "title": "Not Found Error", "resource_type": "user",
-                                                    "parameter": "username", "resource_id": match.group(1),
-                                                    "type": "https://api.twitter.com/2/problems/resource-not-found"}]},
-                                  headers)
+                return 200, {"errors": [{"value": match.group(1), "detail": "Could not find user.",
+                                         "title": "Not Found Error", "resource_type": "user",
+                                         "parameter": "username", "resource_id": match.group(1),
+                                         "type": "https://api.twitter.com/2/problems/resource-not-found"}]}
             fields = set(filter(None, query.get("user.fields", "").split(",")))
-            return self._send(200, {"data": self.fake._shape_user(user, fields)}, headers)
+            return 200, {"data": self.fake._shape_user(user, fields)}
         match = re.fullmatch(r"/2/users/(\d+)/(mentions|tweets)", path)
         if match:
             size = query.get("max_results")
-            if size is not None and not (5 <= int(size) <= 100):
-                return self._send(400, _problem(400, "max_results must be between 5 and 100"), headers)
-            return self._send(200, self.fake.timeline(match.group(1), query, own=match.group(2) == "tweets"), headers)
-        return self._send(404, _problem(404, f"No route {path}"), headers)
+            if size is not None and not (size.isdigit() and 5 <= int(size) <= 100):
+                return 400, _problem(400, "max_results must be between 5 and 100")
+            for name in ("start_time", "end_time"):
+                if name in query and not _WHOLE_SECONDS.fullmatch(query[name]):
+                    return 400, _problem(400, f"Invalid '{name}': a time to the second, YYYY-MM-DDTHH:mm:ssZ")
+            for name in ("since_id", "until_id"):
+                if name in query and not query[name].isdigit():
+                    return 400, _problem(400, f"Invalid '{name}': a tweet id")
+            return 200, self.fake.timeline(match.group(1), query, own=match.group(2) == "tweets")
+        return 404, _problem(404, f"No route {path}")
 
     def _sandbox(self, method, path):
         fake = self.fake
@@ -417,6 +479,13 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and name == "posted":
             with fake.lock:
                 return self._send(200, {"data": [fake.tweets[i] for i in fake.posted]})
+        if method == "GET" and name == "requests":
+            with fake.lock:
+                counts = {}
+                for method_, path_ in fake.requests:
+                    route = self._route(method_, path_)
+                    counts[route] = counts.get(route, 0) + 1
+            return self._send(200, {"data": counts})
         if method == "GET" and name == "tweets":
             with fake.lock:
                 return self._send(200, {"data": sorted(fake.tweets.values(), key=lambda t: int(t["id"]))})
@@ -433,6 +502,21 @@ class Handler(BaseHTTPRequestHandler):
             with fake.lock:
                 fake.deleted.update(str(i) for i in body.get("ids", []))
             return self._send(200, {"data": sorted(fake.deleted)})
+        if name == "duplicates":
+            fake.reject_duplicates = bool(body.get("reject", True))
+            return self._send(200, {"data": {"reject": fake.reject_duplicates}})
+        if name == "latency":
+            with fake.lock:
+                fake.latency.update({k: float(v) for k, v in body.items()})
+            return self._send(200, {"data": fake.latency})
+        if name == "limits":
+            with fake.lock:
+                fake.limits.update({k: int(v) for k, v in body.items()})
+                fake.buckets.clear()
+            return self._send(200, {"data": fake.limits})
+        if name == "clock":
+            fake.clock_offset = float(body.get("offset", 0))
+            return self._send(200, {"data": {"offset": fake.clock_offset}})
         if name == "noted":
             fake.noted_delay = body.get("delay")
             return self._send(200, {"data": {"delay": fake.noted_delay}})
@@ -447,6 +531,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self._handle("POST")
+
+
+def _refs(tweet, kind):
+    return [r["id"] for r in tweet.get("referenced_tweets", []) if r.get("type") == kind]
 
 
 def _as_list(body):

@@ -483,6 +483,10 @@ class Filer:
                 settle(env, mention, *self._after_filing(env, decision, suggestion, result, dups))
 
     def _after_filing(self, env, decision, suggestion, complaint, dups):
+        if env.text_cut:
+            lifecycle.record(complaint, "text_cut", actor=INGEST, data={"kept": len(env.text), "cut": env.text_cut},
+                             note=f"Filed the first {len(env.text):,} characters (X's longest post); the other "
+                                  f"{env.text_cut:,} are kept with the mention's raw JSON.")
         self.by_conversation.setdefault(complaint.conversation_id, complaint.pk)
         self.by_tweet[env.tweet_id] = complaint.pk
         self.complaints[complaint.pk] = complaint

@@ -3,7 +3,7 @@ pause reason, rate-limit wait, last runs and possible gaps; plus outbox and ment
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from .models import AccountState, Mention, Outbox, OutboxStatus, PollRun, RejectedInput
@@ -45,6 +45,7 @@ def summary(runs_per_account=5):
         "generated_at": now,
         "accounts": accounts,
         "outbox": {status: outbox_counts.get(status, 0) for status in OutboxStatus.values},
+        "last_sent_at": Outbox.objects.filter(status=OutboxStatus.SENT).aggregate(at=Max("sent_at"))["at"],
         "mentions_last_24h": Mention.objects.filter(received_at__gte=now - timedelta(days=1)).count(),
         "rejected_last_24h": RejectedInput.objects.filter(created_at__gte=now - timedelta(days=1)).count(),
     }

@@ -132,6 +132,9 @@ class RejectedInput(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     excerpt = models.TextField(_("excerpt"), blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # A file's rejected line is recorded once however often the file is run again: the key is a hash of
+    # the line's bytes, its number and which of its problems this is (rows from polls have none).
+    key = models.CharField(_("key"), max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -272,8 +275,29 @@ class Outbox(models.Model):
     reason = models.CharField(_("reason"), max_length=500, blank=True,
                               help_text=_("Why it is held, to be posted by hand, or failed."))
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    failures = models.PositiveIntegerField(
+        _("failed attempts"), default=0,
+        help_text=_("Attempts that X answered with a transient error; the row is given up after "
+                    "X_OUTBOX_MAX_ATTEMPTS of them."),
+    )
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Whoever holds the claim; a sender whose claim expired and was taken over can no longer write the row.
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True, editable=False)
+    lookback_from = models.DateTimeField(
+        _("look back from"), null=True, blank=True,
+        help_text=_("Set when the first request to post this tweet is made: a retry reads the account's "
+                    "timeline back to here before posting again. A look-back that read it all without "
+                    "finding the tweet moves it up to when it began."),
+    )
+    post_texts = models.JSONField(
+        _("texts requested"), default=list, blank=True, editable=False,
+        help_text=_("Every text a post request was made with (the text may change between attempts)."),
+    )
+    lookback_reads = models.PositiveIntegerField(
+        _("timeline reads"), default=0,
+        help_text=_("X reads spent checking whether an earlier attempt already posted this tweet."),
+    )
     posted_tweet_id = models.CharField(_("posted tweet id"), max_length=20, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     marked_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -288,6 +312,8 @@ class Outbox(models.Model):
             # The sender's queue: only unsent rows are indexed.
             models.Index(fields=["next_attempt_at"], name="outbox_due",
                          condition=models.Q(status__in=["pending", "sending"])),
+            # The newest sent tweet, for /healthz and /metrics.
+            models.Index(fields=["sent_at"], name="outbox_sent_at"),
         ]
 
     def __str__(self):

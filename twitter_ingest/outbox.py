@@ -6,36 +6,74 @@ citizen's thread tagging the unit, unless the unit takes forwards on the dashboa
 the dashboard by a unit with credentials → the unit's "Noted" under HQ's forward; a resolution → the
 closing reply). Status replies are queued by filing.
 
-Sending (send_due, run by a Celery task): at most once per row. A row is claimed by a conditional UPDATE;
-a row left "sending" by a worker that died is retried only after looking for the tweet it may already
-have posted (same text in reply to the same tweet on the account's timeline). Transient errors are
-retried with jittered backoff, a 429 waits for its reset time, permanent errors are dead-lettered with
-the reason, and without credentials or with X_POST_ENABLED off a row becomes "post by hand" with its
-prepared text, so no acknowledgement is lost."""
+Sending (send_due, run by a Celery task and by the demo): each row is posted at most once, and a row is
+never given up without a person seeing it. Transient errors are retried with jittered backoff, a 429 waits
+for its reset time, permanent errors are dead-lettered with the reason, and without credentials or with
+X_POST_ENABLED off a row becomes "post by hand" with its prepared text.
 
+Why no tweet is posted twice. Write C for X_OUTBOX_CLAIM_SECONDS and t for X_API_TIMEOUT (C > 2t: system
+check twitter_ingest.E001).
+1. A sender owns a row through a claim: a conditional UPDATE pending → sending with a fresh token, so of
+   any number of senders exactly one gets it; every later write of the sender is conditional on the
+   token, so a sender that lost its claim writes nothing.
+2. Right before the post request the sender renews the claim (same condition), sets lookback_from to now
+   if it is empty and records the text it asks for (post_texts); that commit precedes the request. A
+   sender that finds its claim gone does not post.
+3. Another sender can take the row over only after the claim has gone C seconds without renewal
+   (release_stale), and a row whose post failed in a way that leaves the outcome unknown (timeout,
+   connection error, 5xx) is not tried again before C after its request either (send_claimed). So by the
+   next attempt the earlier request has been answered or timed out long ago (t < C/2), and a post that
+   landed regardless (a timeout whose post went through, a kill after X accepted the post but before the
+   row was marked sent) is on the account's timeline, as long as X settles a request within C (120 s by
+   default).
+4. Every attempt after one that made a post request reads the account's own timeline back to
+   lookback_from, whatever the backlog: since_id is the smallest snowflake id of that moment less
+   X_OUTBOX_LOOKBACK_MARGIN_SECONDS for a clock of X's that runs behind ours, and it pages until next_token
+   runs out, so every post made since then is read, not just the newest 100. A tweet with one of the
+   row's texts (its text now or any a request was made with) in reply to the row's target that no other
+   row has recorded is this row's: the row is marked sent with it and nothing is posted. Texts are
+   compared as X serves them back (leading @mentions, t.co links and HTML escapes aside).
+   lookback_from only ever holds a moment before which no post of the row can be: at first the first
+   request; a look-back that read everything back to it without finding the tweet moves it up to the
+   moment that look-back began, since every earlier request had settled by then (3), and any later
+   request of the row is made after it. A 429 or 5xx between pages ends the attempt without posting and
+   without moving it, and the next attempt reads again from there; so a row claimed, released and claimed
+   again any number of times always reads back past every post it may have made, and only as far as it
+   must. Two senders at once never hold the same row (1), and a stale one cannot post once its claim is
+   taken over (2).
+5. When X cannot serve that far back (more than 3,200 posts, or more than X_OUTBOX_LOOKBACK_MAX_PAGES
+   pages) the row is handed to a person ("post by hand", with the reason) rather than posted blind.
+Why no reply is lost: a row leaves the queue only as sent (with the tweet's id), dead or held or "post by
+hand" (each with its reason, shown on the ingest page and counted on /metrics); a sender that dies leaves
+its row "sending", and release_stale puts it back at the head of the queue after C. Each look-back read is
+added to the row's lookback_reads and logged, so its cost is visible."""
+
+import html
 import logging
 import random
 import re
 import threading
 import unicodedata
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 import requests
 import tweepy
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from complaints.models import Channel, Status
+from complaints import public
+from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
-from . import client as xclient
+from . import client as xclient, hold_reasons
 from .models import (
     AccountCredential, AccountState, ForwardMode, Outbox, OutboxKind, OutboxStatus, ReplyTemplate, UnitPostingPolicy,
 )
 from .textcount import MAX_WEIGHT, fits, truncate_to_fit, weighted_length
+from .tweets import EPOCH_MS
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +90,20 @@ STAGES = {
     Status.REOPENED: ("reopened", "पुनः खोली गई"),
 }
 
-# Personal data that must never go out in a public tweet.
-PERSONAL_DATA = [
-    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[A-Za-z][\w.-]*")),
-    ("an Aadhaar-like 12-digit number", re.compile(r"(?<!\d)\d{4}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),
-    ("a phone number", re.compile(r"(?<![\w\d])(?:\+?91[\s-]?|0)?[6-9]\d{4}[\s-]?\d{5}(?!\d)")),
-]
+# A restricted complaint's stages name no unit: a unit's name under an offence against a woman or a child
+# tells the thread where she lives.
+RESTRICTED_STAGES = {
+    Status.FORWARDED: ("under action", "कार्यवाही प्रचलित है"),
+    Status.NOTED: ("under action", "कार्यवाही प्रचलित है"),
+    Status.IN_PROGRESS: ("under action", "कार्यवाही प्रचलित है"),
+    Status.TRANSFERRED: ("under action", "कार्यवाही प्रचलित है"),
+    Status.RESOLVED: ("resolved", "निस्तारित"),
+}
 
 _local = threading.local()
 
-# The wording used when HQ has no row for a key (the data migration creates these rows; HQ edits them).
+# The wording used when HQ has no row for a key (the data migration created rows for the first five; HQ
+# edits those, and changes any other wording by adding a reply template with its key).
 DEFAULT_TEMPLATES = {
     "reply_with_code": (
         "Your complaint has been registered with UP Police. Tracking code: {code}. Please quote it in any "
@@ -78,16 +120,35 @@ DEFAULT_TEMPLATES = {
         "शिकायत {code} का निस्तारण कर दिया गया है: {report}{link}",
     ),
     "status": ("Complaint {code}: {stage}.{link}", "शिकायत {code}: {stage}।{link}"),
+    # A restricted complaint's closing and status replies: only {code}, {stage} (naming no unit) and
+    # {link} are filled in, never the report.
+    "closing_restricted": (
+        "Complaint {code} has been resolved. To protect your privacy, the details are not posted here.{link}",
+        "शिकायत {code} का निस्तारण कर दिया गया है। आपकी गोपनीयता हेतु विवरण यहाँ सार्वजनिक नहीं किया गया है।{link}",
+    ),
+    "status_restricted": (
+        "Complaint {code}: {stage}. To protect your privacy, the details are not posted here.{link}",
+        "शिकायत {code}: {stage}। आपकी गोपनीयता हेतु विवरण यहाँ सार्वजनिक नहीं किया गया है।{link}",
+    ),
 }
 
+# The only tweets a restricted complaint may have, by template: the reply with its code and the neutral
+# closing and status replies. A forward or a Noted tags or names the unit in the victim's thread.
+RESTRICTED_TEMPLATES = {"reply_with_code": "reply_with_code", "closing": "closing_restricted",
+                        "status": "status_restricted"}
 
-def personal_data_in(text):
-    text = unicodedata.normalize("NFKC", text or "")
-    return [label for label, pattern in PERSONAL_DATA if pattern.search(text)]
+
+class Hold(Exception):
+    """A row that may not be posted as it stands; it is held for a person with this reason."""
+
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.reason = hold_reasons.encode(code, **params)
 
 
 def stage_text(complaint, language="en"):
-    en, hi = STAGES.get(complaint.status, (complaint.status, complaint.status))
+    stages = {**STAGES, **RESTRICTED_STAGES} if complaint.is_restricted else STAGES
+    en, hi = stages.get(complaint.status, (complaint.status, complaint.status))
     unit = complaint.unit.display_name("hi" if language == "hi" else "en") if complaint.unit_id else ""
     return (hi if language == "hi" else en).format(unit=unit or ("संबंधित इकाई" if language == "hi" else "the concerned unit"))
 
@@ -109,15 +170,29 @@ def _language(complaint):
 
 
 def render(key, complaint, **values):
-    """The tweet text for a template, within 280 as X counts it (a report is shortened to fit)."""
+    """The tweet text for a template, within 280 as X counts it (a report is shortened to fit). A
+    restricted complaint gets its neutral wording, filled with nothing but the code, a stage that names no
+    unit and the link. Raises Hold when there is no text to post (a template switched off, a forward or
+    a Noted of a restricted complaint, a neutral template that asks for more)."""
+    restricted = complaint.is_restricted
+    if restricted:
+        if key not in RESTRICTED_TEMPLATES:
+            raise Hold(hold_reasons.RESTRICTED)
+        key = RESTRICTED_TEMPLATES[key]
     template = _templates().get(key)
     if template is None:
-        raise LookupError(f"The reply template {key!r} is switched off.")
+        raise Hold(hold_reasons.TEMPLATE_OFF, key=key)
     language = _language(complaint)
     pattern = template[1] if language == "hi" else template[0]
     link = ""
     if settings.X_REPLY_INCLUDE_LINK:
         link = f" {settings.PUBLIC_BASE_URL.rstrip('/')}/track/{complaint.tracking_code}/"
+    if restricted:
+        try:
+            text = pattern.format(code=complaint.tracking_code, stage=stage_text(complaint, language), link=link)
+        except (KeyError, IndexError, ValueError):
+            raise Hold(hold_reasons.TEMPLATE_NOT_NEUTRAL, key=key) from None
+        return text.strip()
     values = {"code": complaint.tracking_code, "link": link, "stage": stage_text(complaint, language),
               "unit": complaint.unit.display_name(language) if complaint.unit_id else "", "handle": "",
               "report": "", **values}
@@ -162,30 +237,77 @@ def _unit_account(unit_id):
     return accounts.filter(kind=AccountKind.UNIT).first() or accounts.first()
 
 
+def vet(row, complaint):
+    """The one decision whether a row may be posted, taken when it is queued and again right before it is
+    sent (the complaint may have been restricted, or the text edited, in between). Returns the text to
+    post, which for a restricted complaint is always its neutral wording rendered afresh; raises Hold
+    with the reason otherwise. Personal data is judged by complaints.public.check_text, which fails
+    closed."""
+    text = row.text or ""
+    if complaint is not None and complaint.is_restricted:
+        text = render(row.kind, complaint)
+    verdict = public.check_text(text)
+    if not verdict.publish:
+        if verdict.reason == public.PERSONAL_DATA:
+            raise Hold(hold_reasons.PERSONAL_DATA, kinds=",".join(verdict.kinds))
+        raise Hold(hold_reasons.CHECK_FAILED)
+    if not text.strip():
+        raise Hold(hold_reasons.EMPTY)
+    if not fits(text):
+        raise Hold(hold_reasons.TOO_LONG, limit=MAX_WEIGHT, weight=weighted_length(text))
+    return text
+
+
+def vet_claimed(row):
+    """vet() for a row a sender holds, against the complaint as it is now: None when it may go (its text
+    replaced by the neutral wording where the complaint was restricted meanwhile), else the row's new
+    status."""
+    complaint = Complaint.objects.filter(pk=row.complaint_id).first() if row.complaint_id else None
+    try:
+        text = vet(row, complaint)
+    except Hold as hold:
+        _finish(row, status=OutboxStatus.HELD, reason=hold.reason)
+        return OutboxStatus.HELD
+    if text != row.text:
+        mine = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claim_token=row.claim_token)
+        if not mine.update(text=text):
+            return OutboxStatus.SENDING  # another sender took the row over
+        row.text = text
+    return None
+
+
+def _recheck_unsent(complaint):
+    """A complaint was just restricted: its rows not yet posted are vetted again at once, so that none
+    waiting to be posted by hand still carries the report or tags the unit, and HQ sees on the complaint
+    page which are held and why. (The sender vets every row again anyway.)"""
+    unsent = [OutboxStatus.PENDING, OutboxStatus.HELD, OutboxStatus.MANUAL, OutboxStatus.DEAD]
+    for row in Outbox.objects.filter(complaint=complaint, status__in=unsent):
+        same = Outbox.objects.filter(pk=row.pk, status=row.status)
+        try:
+            text = vet(row, complaint)
+        except Hold as hold:
+            same.update(status=OutboxStatus.HELD, reason=hold.reason)
+            continue
+        if row.status == OutboxStatus.HELD:
+            same.update(text=text, status=OutboxStatus.PENDING, reason="")
+        elif text != row.text:
+            same.update(text=text)
+
+
 def queue(kind, complaint, *, account, text, key, in_reply_to="", reply_to_outbox=None):
     """`text` is the tweet, or a template key and its values as a tuple (rendered here, so that a missing
-    template holds the row for a person instead of breaking the change that caused it)."""
-    if isinstance(text, tuple):
-        template, values = text
-        try:
-            text = render(template, complaint, **values)
-        except LookupError as exc:
-            text, missing = "", str(exc)
-        else:
-            missing = ""
-    else:
-        missing = ""
-    row = Outbox(kind=kind, complaint=complaint, account=account, text=text, idempotency_key=key[:100],
+    template holds the row for a person instead of breaking the change that caused it). Every row is
+    vetted: one that may not be posted is written held, with the reason."""
+    row = Outbox(kind=kind, complaint=complaint, account=account, text="", idempotency_key=key[:100],
                  in_reply_to_tweet_id=in_reply_to or "", reply_to_outbox=reply_to_outbox)
-    found = personal_data_in(text)
-    if missing:
-        row.status, row.reason = OutboxStatus.HELD, f"{missing} Write the text, then save."
-    elif found:
-        row.status = OutboxStatus.HELD
-        row.reason = "Contains " + ", ".join(found) + ": edit the text before it is sent."
-    elif not fits(text):
-        row.status = OutboxStatus.HELD
-        row.reason = f"Longer than {MAX_WEIGHT} characters as X counts them ({weighted_length(text)})."
+    try:
+        if isinstance(text, tuple):
+            template, values = text
+            text = render(template, complaint, **values)
+        row.text = text
+        row.text = vet(row, complaint)
+    except Hold as hold:
+        row.status, row.reason = OutboxStatus.HELD, hold.reason
     if getattr(_local, "depth", 0):
         _local.rows.append(row)
     else:
@@ -211,6 +333,8 @@ def on_transition(sender, complaint, event, action, **kwargs):
             queue(OutboxKind.REPLY_WITH_CODE, complaint, account=account, text=("reply_with_code", {}),
                   key=f"reply_with_code:{complaint.pk}", in_reply_to=complaint.source_tweet_id)
     elif action == "forward":
+        if complaint.is_restricted:
+            return  # by the dashboard only: a tag of the unit in the victim's thread says where she is
         policy = UnitPostingPolicy.objects.filter(unit_id=complaint.unit_id).first()
         if policy and policy.forward_mode == ForwardMode.DASHBOARD_ONLY:
             return
@@ -220,6 +344,8 @@ def on_transition(sender, complaint, event, action, **kwargs):
             queue(OutboxKind.FORWARD, complaint, account=account, key=f"forward:{event.pk}",
                   text=("forward", {"handle": target.handle}), in_reply_to=complaint.source_tweet_id)
     elif action == "note" and event.actor_id is not None:
+        if complaint.is_restricted:
+            return  # the unit's own account answering in the victim's thread names the unit
         unit_account = _unit_account(event.unit_id or complaint.noted_by_id)
         credential = AccountCredential.objects.filter(account=unit_account).first() if unit_account else None
         forward = (Outbox.objects.filter(complaint=complaint, kind=OutboxKind.FORWARD)
@@ -234,6 +360,8 @@ def on_transition(sender, complaint, event, action, **kwargs):
             queue(OutboxKind.CLOSING, complaint, account=account, key=f"closing:{event.pk}",
                   text=("closing", {"report": complaint.action_taken_report}),
                   in_reply_to=complaint.source_tweet_id)
+    elif action == "set_restricted" and complaint.is_restricted:
+        _recheck_unsent(complaint)
 
 
 # ---------------------------------------------------------------- sending
@@ -269,23 +397,101 @@ def _account_user_id(client, account):
     return str(response.json()["data"]["id"])
 
 
-def find_posted(client, row):
-    """The id of a tweet this row already posted (an earlier attempt died before recording it), or ""."""
+def _comparable(text):
+    """A tweet's text as X stores and serves it back, for telling "the same tweet": X may put the reply's
+    @mentions in front, wraps links in t.co and escapes &, < and >."""
+    text = html.unescape(unicodedata.normalize("NFC", text or ""))
+    text = _LEADING_MENTIONS.sub("", text)
+    text = _LINK.sub("<link>", text)
+    return " ".join(text.split())
+
+
+_LEADING_MENTIONS = re.compile(r"^(?:@\w{1,15}\s+)+")
+_LINK = re.compile(r"https?://\S+", re.IGNORECASE)
+# X serves an account's newest 3,200 posts and no more; a look-back that sees that many cannot be sure it
+# reached back far enough.
+TIMELINE_REACH = 3200
+
+
+class _Unsure(Exception):
+    """The look-back could not read back as far as it has to (X's 3,200-post reach, or the page limit)."""
+
+
+def floor_id(moment):
+    """The smallest tweet id X can give a post made at `moment` or later, by a clock up to
+    X_OUTBOX_LOOKBACK_MARGIN_SECONDS behind ours (ids are snowflakes: milliseconds since X's epoch, then
+    22 bits of machine and sequence)."""
+    moment = moment - timedelta(seconds=settings.X_OUTBOX_LOOKBACK_MARGIN_SECONDS)
+    return max(0, int(moment.timestamp() * 1000) - EPOCH_MS) << 22
+
+
+def find_posted(client, row, since, advance=False):
+    """The id of a tweet that is this row (same text, in reply to the same tweet) made at `since` or later and
+    not already recorded as another row's tweet, or "".
+
+    Pages the account's own timeline (newest first, 100 a page) with since_id at floor_id(since) until a
+    match or the last page, so every post made since then is read whatever the backlog: a retried row
+    checks all of it, not the newest 100. Raises _Unsure when X cannot serve that far back; X's errors
+    (429, 5xx, timeouts) propagate, and the caller retries the whole look-back later. With `advance`, a
+    look-back that read everything and found nothing moves the row's lookback_from up to when it began
+    (see the module's docstring, 4). Every page read is added to the row's lookback_reads as it is read,
+    and the look-back is logged."""
+    began = timezone.now()
     user_id = _account_user_id(client, row.account)
-    response = client.get_users_tweets(user_id, max_results=100, tweet_fields=["referenced_tweets", "created_at"],
-                                       user_auth=True)
-    want = unicodedata.normalize("NFC", row.text)
-    for tweet in response.json().get("data") or []:
-        replied = {r["id"] for r in tweet.get("referenced_tweets", []) if r.get("type") == "replied_to"}
-        same_parent = (row.in_reply_to_tweet_id in replied) if row.in_reply_to_tweet_id else not replied
-        if same_parent and unicodedata.normalize("NFC", tweet.get("text", "")) == want:
-            return str(tweet["id"])
-    return ""
+    # The text may have changed since an earlier request (a complaint restricted meanwhile gets the neutral
+    # wording): any text a request was made with counts.
+    wanted, target = {_comparable(text) for text in [row.text, *row.post_texts]}, row.in_reply_to_tweet_id
+    params = dict(since_id=str(max(0, floor_id(since) - 1)), max_results=100,
+                  tweet_fields=["referenced_tweets", "created_at"], user_auth=True)
+    reads, seen, found, token = 0, 0, "", None
+    try:
+        while True:
+            response = client.get_users_tweets(user_id, pagination_token=token, **params)
+            reads += 1
+            # Counted at once, so the reads of a sender killed in mid look-back are not lost from the tally.
+            Outbox.objects.filter(pk=row.pk).update(lookback_reads=F("lookback_reads") + 1)
+            body = response.json()
+            same = []
+            for tweet in body.get("data") or []:
+                seen += 1
+                replied = {r.get("id") for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"}
+                if ((target in replied) if target else not replied) and _comparable(tweet.get("text")) in wanted:
+                    same.append(str(tweet["id"]))
+            if same:
+                # Two rows may carry the same text to the same tweet (X refuses the second, or not): a tweet
+                # another row recorded is that row's.
+                taken = set(Outbox.objects.filter(posted_tweet_id__in=same).exclude(pk=row.pk)
+                            .values_list("posted_tweet_id", flat=True))
+                found = next((i for i in same if i not in taken), "")
+                if found:
+                    return found
+            token = (body.get("meta") or {}).get("next_token")
+            if not token:
+                break
+            if reads >= settings.X_OUTBOX_LOOKBACK_MAX_PAGES:
+                raise _Unsure(f"more than {reads} pages of posts since {since:%Y-%m-%d %H:%M:%S} UTC")
+        if seen >= TIMELINE_REACH:
+            raise _Unsure(f"{seen} posts since {since:%Y-%m-%d %H:%M:%S} UTC, beyond what X serves")
+        if advance:
+            mine = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claim_token=row.claim_token)
+            if mine.update(lookback_from=began):
+                row.lookback_from = began
+        return ""
+    finally:
+        log.info("outbox %s: read %s page(s), %s post(s) of @%s back to %s: %s", row.pk, reads, seen,
+                 row.account.handle, since.isoformat(), f"already posted as {found}" if found else "not posted")
 
 
 def _finish(row, **fields):
+    """Write the outcome, only while this sender still holds the claim (a sender whose claim expired and was
+    taken over writes nothing)."""
     fields.setdefault("claimed_at", None)
-    Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(**fields)
+    fields.setdefault("claim_token", "")
+    done = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claim_token=row.claim_token).update(**fields)
+    if not done:
+        log.warning("outbox %s: the claim was lost before the outcome (%s) could be written", row.pk,
+                    fields.get("status"))
+    return done
 
 
 def _sent_recently(account):
@@ -294,23 +500,51 @@ def _sent_recently(account):
 
 
 def release_stale(now=None):
-    """Rows a dead worker left "sending" go back to the queue; their next attempt looks before posting."""
+    """Rows whose sender died (or overran its claim) go back to the queue at the place of their claim, so
+    they are tried again before anything queued since and their look-back is short. A row claimed
+    X_OUTBOX_MAX_ATTEMPTS times waits another claim period instead, behind what is due, so a row that
+    keeps killing its sender cannot hold up the rest."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.X_OUTBOX_CLAIM_SECONDS)
-    return Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff).update(
-        status=OutboxStatus.PENDING, claimed_at=None, next_attempt_at=now)
+    stale = Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff)
+    later = now + timedelta(seconds=max(settings.X_OUTBOX_BACKOFF_SECONDS, settings.X_OUTBOX_CLAIM_SECONDS))
+    back = stale.filter(attempts__gte=settings.X_OUTBOX_MAX_ATTEMPTS).update(
+        status=OutboxStatus.PENDING, claimed_at=None, claim_token="", next_attempt_at=later)
+    return back + stale.update(status=OutboxStatus.PENDING, claimed_at=None, claim_token="",
+                               next_attempt_at=F("claimed_at"))
 
 
 def claim(row_id):
+    """Take a due row for this sender: a conditional UPDATE, so of two senders only one gets it. Returns the
+    claim's token, or None."""
+    now, token = timezone.now(), uuid.uuid4().hex
+    claimed = Outbox.objects.filter(pk=row_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now).update(
+        status=OutboxStatus.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
+    return token if claimed == 1 else None
+
+
+def _renew(row):
+    """Right before the post request: check that the claim is still this sender's and start its lifetime
+    again, recording the first post attempt and the text asked for (committed before the request leaves).
+    Nobody can take the row over for X_OUTBOX_CLAIM_SECONDS from here, longer than the request may take to
+    be answered or to time out."""
     now = timezone.now()
-    with transaction.atomic():
-        claimed = Outbox.objects.filter(pk=row_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now).update(
-            status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    return claimed == 1
+    fields = {"claimed_at": now}
+    if row.lookback_from is None:
+        fields["lookback_from"] = now
+    if row.text not in row.post_texts:
+        fields["post_texts"] = [*row.post_texts, row.text]
+    renewed = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claim_token=row.claim_token).update(
+        **fields)
+    if renewed:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.post_requested_at = now
+    return renewed == 1
 
 
 def send_due(limit=20, now=None):
-    """Send what is due; returns {status: count} of what this run did."""
+    """Send what is due, released rows first; returns {status: count} of what this run did."""
     release_stale(now)
     now = now or timezone.now()
     done = {}
@@ -326,18 +560,43 @@ def send_due(limit=20, now=None):
 
 
 def send_claimed(row):
+    row.post_requested_at = None
     try:
         return _send(row)
     except _Retry as retry:
-        if row.attempts >= settings.X_OUTBOX_MAX_ATTEMPTS and retry.at is None:
-            _finish(row, status=OutboxStatus.DEAD, reason=f"Gave up after {row.attempts} attempts: {retry.reason}"[:500])
+        # Only X's failures count towards giving up (a 429 waits for its reset instead): a sender that was
+        # killed did not fail the row.
+        failures = row.failures + (retry.at is None)
+        if failures >= settings.X_OUTBOX_MAX_ATTEMPTS and retry.at is None:
+            _finish(row, status=OutboxStatus.DEAD, failures=failures,
+                    reason=f"Gave up after {failures} attempts: {retry.reason}"[:500])
             return OutboxStatus.DEAD
-        _finish(row, status=OutboxStatus.PENDING, reason=retry.reason[:500],
-                next_attempt_at=retry.at or timezone.now() + _backoff(row.attempts))
+        at = retry.at or timezone.now() + _backoff(failures)
+        if row.post_requested_at is not None:
+            # The post may still land (a timeout, a 5xx after X took it): look for it only once it has had as
+            # long to land as a dead sender's would.
+            at = max(at, row.post_requested_at + timedelta(seconds=settings.X_OUTBOX_CLAIM_SECONDS))
+        _finish(row, status=OutboxStatus.PENDING, reason=retry.reason[:500], next_attempt_at=at, failures=failures)
         return OutboxStatus.PENDING
 
 
+def _x_errors(exc):
+    """X's answer as a _Retry when it is worth trying again (429 at its reset, 5xx and network errors),
+    else None."""
+    if isinstance(exc, tweepy.TooManyRequests):
+        at = timezone.now() + timedelta(minutes=15)
+        if exc.reset_time:
+            at = datetime.fromtimestamp(exc.reset_time, tz=dt_timezone.utc)
+        return _Retry("rate limited (429)", at)
+    if isinstance(exc, (tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError)):
+        return _Retry(f"transient error: {_short(exc)}")
+    return None
+
+
 def _send(row):
+    held = vet_claimed(row)
+    if held:
+        return held
     parent = row.reply_to_outbox
     if parent is not None and not row.in_reply_to_tweet_id:
         parent.refresh_from_db()
@@ -349,10 +608,6 @@ def _send(row):
         else:
             _finish(row, status=OutboxStatus.MANUAL, reason="The tweet it answers was not posted by the system.")
             return OutboxStatus.MANUAL
-    found = personal_data_in(row.text)
-    if found:
-        _finish(row, status=OutboxStatus.HELD, reason="Contains " + ", ".join(found) + ": edit the text before it is sent.")
-        return OutboxStatus.HELD
     token, secret = _credentials(row.account)
     if not xclient.can_post(token, secret):
         why = "posting is switched off (X_POST_ENABLED)" if not settings.X_POST_ENABLED else "no credentials for this account"
@@ -362,30 +617,28 @@ def _send(row):
         raise _Retry("posting rate limit of this account reached", timezone.now() + timedelta(minutes=1))
     client = xclient.make_client(access_token=token, access_secret=secret)
     try:
-        if row.attempts > 1:
-            earlier = find_posted(client, row)
+        if row.lookback_from:
+            earlier = find_posted(client, row, since=row.lookback_from, advance=True)
             if earlier:
                 _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
                         reason="found already posted by an earlier attempt")
                 return OutboxStatus.SENT
+        if not _renew(row):
+            return OutboxStatus.SENDING  # another sender took the row over: the outcome is its to write
         response = client.create_tweet(text=row.text, in_reply_to_tweet_id=row.in_reply_to_tweet_id or None,
                                        user_auth=True)
         tweet_id = str(response.json()["data"]["id"])
-    except tweepy.TooManyRequests as exc:
-        at = timezone.now() + timedelta(minutes=15)
-        if exc.reset_time:
-            at = datetime.fromtimestamp(exc.reset_time, tz=dt_timezone.utc)
-        raise _Retry("rate limited (429)", at) from None
-    except (tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError) as exc:
-        raise _Retry(f"transient error: {_short(exc)}") from None
+    except _Unsure as exc:
+        _finish(row, status=OutboxStatus.MANUAL,
+                reason=f"Not sure whether an earlier attempt posted this ({exc}). Check the account's timeline, "
+                       "then mark it sent or post it by hand."[:500])
+        return OutboxStatus.MANUAL
+    except (tweepy.TooManyRequests, tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError) as exc:
+        raise _x_errors(exc) from None
     except tweepy.Forbidden as exc:
         detail = _short(exc)
         if "duplicate content" in detail.lower():
-            earlier = find_posted(client, row)
-            if earlier:
-                _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
-                        reason="X reported it as already posted")
-                return OutboxStatus.SENT
+            return _duplicate(client, row, detail)
         _finish(row, status=OutboxStatus.DEAD, reason=f"403: {detail}"[:500])
         return OutboxStatus.DEAD
     except tweepy.HTTPException as exc:
@@ -398,6 +651,26 @@ def _send(row):
         return OutboxStatus.DEAD
     _finish(row, status=OutboxStatus.SENT, posted_tweet_id=tweet_id, sent_at=timezone.now(), reason="")
     return OutboxStatus.SENT
+
+
+def _duplicate(client, row, detail):
+    """X refused the text as a duplicate: the tweet is there if this row (or a hand post of its text) made
+    it since the row was queued; otherwise the refusal stands."""
+    try:
+        earlier = find_posted(client, row, since=row.created_at)
+    except _Unsure:
+        earlier = ""
+    except Exception as exc:
+        retry = _x_errors(exc)
+        if retry is None:
+            raise
+        raise retry from None
+    if earlier:
+        _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
+                reason="X reported it as already posted")
+        return OutboxStatus.SENT
+    _finish(row, status=OutboxStatus.DEAD, reason=f"403: {detail}"[:500])
+    return OutboxStatus.DEAD
 
 
 def _short(exc):

@@ -1,6 +1,8 @@
 """One tweet as the API gives it, with its includes resolved (author, referenced tweets, place, errors),
 checked enough to be filed: a usable id (a decimal string below 2^64, never a float), text, a time.
-Tweets are ordered by created_at, or by the time in their snowflake id when it is missing."""
+Tweets are ordered by created_at, or by the time in their snowflake id when it is missing. A text longer
+than X's longest post (MAX_TEXT) is not one X served: what is filed stops there, and the whole tweet stays
+in the mention's raw JSON as evidence."""
 
 import json
 import re
@@ -9,7 +11,11 @@ from datetime import datetime, timezone as dt_timezone
 
 from complaints import lifecycle
 
+from .textcount import weighted_length
+
 EPOCH_MS = 1288834974657
+# A long post (X Premium) holds up to 25,000 characters as X counts them (twitter-text weights).
+MAX_TEXT = 25_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 def snowflake_time(tweet_id):
@@ -44,13 +50,18 @@ class Envelope:
         tweet_id = str(tweet_id)
         if not lifecycle.is_tweet_id(tweet_id):
             raise BadTweet(f"not a tweet id: {tweet_id[:40]!r}")
-        if not isinstance(self.text, str):
+        text = self.full_text
+        if not isinstance(text, str):
             raise BadTweet(f"tweet {tweet_id} has no text")
+        # Up to MAX_TEXT code points nothing is cut (X counts no character as less than one); beyond, only
+        # what X could have posted is kept (an emoji sequence of many code points weighs 2).
+        self.text = text if len(text) <= MAX_TEXT else _within_weight(text, MAX_TEXT)
+        self.text_cut = len(text) - len(self.text)
         self.tweet_id = tweet_id
         self.created_at = parse_created(self.tweet.get("created_at")) or snowflake_time(tweet_id)
 
     @property
-    def text(self):
+    def full_text(self):
         note = self.tweet.get("note_tweet")
         if isinstance(note, dict) and isinstance(note.get("text"), str):
             return note["text"]
@@ -96,6 +107,19 @@ class Envelope:
     def raw(self):
         return {"tweet": self.tweet, "author": self.author, "referenced": list(self.referenced.values()),
                 "place": self.place, "errors": self.errors}
+
+
+def _within_weight(text, limit):
+    """The longest start of `text` that weighs at most `limit` as X counts it. No code point weighs less
+    than 1/5 (an emoji sequence of at most ten code points weighs 2), so the search stays within 5 x limit."""
+    lo, hi = 0, min(len(text), 5 * limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if weighted_length(text[:mid]) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo]
 
 
 def envelopes_from_response(body):

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from complaints.models import Complaint, Message
 from twitter_ingest.models import Mention, RejectedInput
@@ -26,14 +27,25 @@ def line(*tweets, users=None, errors=None):
     return json.dumps(body, ensure_ascii=False)
 
 
-def ingest(tmp_path, lines, name="feed.jsonl"):
+def write(tmp_path, lines, name="feed.jsonl"):
     path = tmp_path / name
     with open(path, "wb") as handle:
         for item in lines:
             handle.write(item if isinstance(item, bytes) else item.encode("utf-8", "surrogatepass"))
             handle.write(b"\n")
+    return path
+
+
+def ingest(tmp_path, lines, name="feed.jsonl", rejected=False):
+    """The command's JSON summary; with rejected=True it must also end with the rejected-input error."""
+    path = write(tmp_path, lines, name)
     out = StringIO()
-    call_command("ingest_file", str(path), "--json", stdout=out)
+    if rejected:
+        with pytest.raises(CommandError) as failed:
+            call_command("ingest_file", str(path), "--json", stdout=out)
+        assert failed.value.returncode == 3
+    else:
+        call_command("ingest_file", str(path), "--json", stdout=out)
     return json.loads(out.getvalue())
 
 
@@ -60,9 +72,10 @@ def test_bad_input_is_filed_faithfully_or_rejected_with_a_reason(tmp_path):
         b"\xff\xfe not utf-8",
         "",
     ]
-    summary = ingest(tmp_path, lines)
+    summary = ingest(tmp_path, lines, rejected=True)
     assert summary["new complaints"] == 5 and summary["tweets"] == 5
-    assert summary["input rejected"] == 8
+    # X's errors[] entry is recorded, but it is not the file's fault.
+    assert summary["input rejected"] == 7 and summary["API errors"] == 1
     assert RejectedInput.objects.count() == 8
     reasons = " | ".join(RejectedInput.objects.values_list("reason", flat=True))
     for expected in ("malformed JSON", "not a tweet id", "without a usable id", "has no text", "API error", "not UTF-8",
@@ -157,3 +170,78 @@ def test_a_poison_mention_is_rejected_with_its_reason_and_the_rest_is_filed(tmp_
     rejected = Mention.objects.get(tweet_id="1861000000000000602")
     assert rejected.outcome == "rejected" and "poison message" in rejected.reason
     assert Message.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_rejected_lines_fail_the_run_and_are_recorded_once(tmp_path):
+    lines = [line(tweet(1861000000000000700, "@Uppolice Chinhat me chori"), users=[CITIZEN]),
+             '{"data": [{"id": "1861000000000000701", "text": "@Uppolice trunc',
+             line({"id": "12ab", "text": "bad id"}, {"text": "no id"})]
+    path = write(tmp_path, lines)
+    for run in range(2):
+        out = StringIO()
+        with pytest.raises(CommandError) as failed:
+            call_command("ingest_file", str(path), "--no-progress", stdout=out)
+        message = str(failed.value)
+        assert failed.value.returncode == 3
+        assert message.startswith("3 piece(s) of input on 2 line(s) could not be filed")
+        assert "line 2, column 49: malformed JSON at column 49: Unterminated string" in message
+        assert "line 3: not a tweet id" in message and "Rejected input" in message and str(path) in message
+        assert f"{3 if run == 0 else 0} new in this run" in message
+        assert RejectedInput.objects.count() == 3          # recorded once, however often the file is run
+    assert Complaint.objects.count() == 1
+    assert sorted(RejectedInput.objects.values_list("line", flat=True)) == [2, 3, 3]
+    # The same bad line elsewhere in another file is another piece of input.
+    ingest(tmp_path, [lines[0], lines[0], lines[1]], name="other.jsonl", rejected=True)
+    assert RejectedInput.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_json_errors_name_the_line_and_column(tmp_path):
+    summary = ingest(tmp_path, ['{"data": [', '{"data": [{"id": "1", "text": "x"}], "meta": {"result_count": 1,}}',
+                                "[" * 100000], rejected=True)
+    where = summary["rejected lines"]
+    assert where[0].startswith("line 1, column 11: malformed JSON at column 11: Expecting value")
+    assert where[1].startswith("line 2, column 65: malformed JSON at column 65: Expecting property name")
+    assert where[2].startswith("line 3: malformed JSON: RecursionError")
+    excerpt = RejectedInput.objects.get(line=2).excerpt
+    assert '"result_count": 1,}}' in excerpt
+
+
+@pytest.mark.django_db
+def test_api_errors_alone_do_not_fail_the_run(tmp_path):
+    summary = ingest(tmp_path, [line(tweet(1861000000000000800, "@Uppolice Lanka me chori",
+                                           referenced_tweets=[{"type": "replied_to", "id": "1860000000000000001"}]),
+                                     errors=[{"value": "1860000000000000001", "title": "Not Found Error",
+                                              "resource_id": "1860000000000000001", "resource_type": "tweet",
+                                              "detail": "Could not find tweet"}])])
+    assert summary["API errors"] == 1 and summary["input rejected"] == 0 and RejectedInput.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_text_longer_than_x_allows_is_cut_and_kept_as_evidence(tmp_path):
+    huge = "@Uppolice " + "मेरी शिकायत सुनिए " * 300000          # 5.4 million characters on one line
+    summary = ingest(tmp_path, [line(tweet(1861000000000000900, huge), users=[CITIZEN])])
+    assert summary["new complaints"] == 1 and summary["texts cut"] == 1
+    complaint = Complaint.objects.get()
+    assert len(complaint.text) == 25000 and huge.startswith(complaint.text)
+    event = complaint.events.get(action="text_cut")
+    assert event.data == {"kept": 25000, "cut": len(huge) - 25000}
+    assert Mention.objects.get().raw["tweet"]["text"] == huge
+
+
+@pytest.mark.slow
+def test_the_exit_status_of_a_run_as_an_operator_runs_it(tmp_path):
+    from .processes import database_url, env_for, manage, prepare
+
+    with database_url(tmp_path) as url:
+        env = env_for(url)
+        prepare(env)
+        good = write(tmp_path, [line(tweet(1861000000000000950, "@Uppolice Sigra me chori"), users=[CITIZEN])],
+                     name="good.jsonl")
+        assert manage(env, "ingest_file", str(good), "--no-progress").returncode == 0
+        bad = write(tmp_path, [line(tweet(1861000000000000951, "@Uppolice Naini me chori")), "not json"],
+                    name="bad.jsonl")
+        result = manage(env, "ingest_file", str(bad), "--no-progress", check=False)
+        assert result.returncode == 3 and "new complaints       1" in result.stdout
+        assert "1 piece(s) of input on 1 line(s) could not be filed (line 2, column 1: malformed JSON" in result.stderr
