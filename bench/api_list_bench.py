@@ -152,13 +152,13 @@ def _fill_generic(have, rows, units, categories, now):
 
 def persona(username, slug, role):
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from districts import tokens
     from districts.models import StaffProfile, Unit
 
     user, _ = get_user_model().objects.get_or_create(username=username)
     StaffProfile.objects.update_or_create(user=user, defaults={"unit": Unit.objects.get(slug=slug), "role": role})
-    return Token.objects.get_or_create(user=user)[0].key
+    return tokens.issue(user, "api_list_bench")[1]
 
 
 def queries():

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -49,8 +50,11 @@ def main(argv=None):
     with scratch_database(f"{PG}/postgres", "bench_m2r") as url:
         web_port, x_port = free_port(), free_port()
         env = {
-            "ENVIRONMENT": "production", "SECRET_KEY": "bench-" + "x" * 40, "DEBUG": "off",
-            "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": url, "REDIS_URL": REDIS, "SECURE_COOKIES": "off", "LOG_LEVEL": "WARNING",
+            "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "off",
+            "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": url, "REDIS_URL": REDIS, "LOG_LEVEL": "WARNING",
+            "METRICS_TOKEN": secrets.token_urlsafe(24),
+            # Plain HTTP on loopback, no proxy, and the simulated X API, which production refuses (seva.E002).
+            "SECURE_COOKIES": "off", "SECURE_SSL_REDIRECT": "off", "SILENCED_SYSTEM_CHECKS": "seva.E002",
             "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
             "X_API_BASE_URL": f"http://127.0.0.1:{x_port}", "X_BEARER_TOKEN": "t", "X_API_KEY": "k",
             "X_API_SECRET": "s", "X_ACCESS_TOKEN": "a", "X_ACCESS_SECRET": "b", "X_POST_ENABLED": "on",

@@ -5,11 +5,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from districts.models import Unit
 
-from . import lifecycle, scoping
-from .models import Category, Complaint, Event, Message
+from . import lifecycle, redaction, scoping
+from .models import Category, Complaint, Event, LexiconTerm, Message
 
 
 @admin.register(Category)
@@ -38,10 +39,32 @@ class MessageInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def event_details(obj):
+    """An event's data without other complaints' codes: a merge's target or a re-filing may be a
+    complaint the reader may not see, and a read-only admin field cannot ask who is reading."""
+    return redaction.without_codes(obj.data)
+
+
+event_details.short_description = _("details")
+
+
 class EventInline(ReadOnlyInline):
     model = Event
     fields = ("created_at", "action", "from_status", "to_status", "actor_name", "unit", "note", "data")
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        return _event_fields(request, self.fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+
+def _event_fields(request, fields):
+    """Whoever sees every complaint reads events' data whole; others without other complaints' codes."""
+    if scoping.sees_all_restricted(request.user):
+        return fields
+    return tuple(event_details if f == "data" else f for f in fields)
 
 
 class ComplaintActionForm(ActionForm):
@@ -55,6 +78,10 @@ class ComplaintAddForm(forms.ModelForm):
         model = Complaint
         fields = ("channel", "text", "source_tweet_id", "author_username", "author_name", "author_contact",
                   "language", "tweeted_at", "priority", "category")
+
+    def validate_unique(self):
+        """The lifecycle decides about a tweet already filed: the form's own check would say "already
+        exists" even for a complaint this user may not see."""
 
 
 @admin.register(Complaint)
@@ -82,7 +109,11 @@ class ComplaintAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ComplaintAddForm.Meta.fields
-        return [f.name for f in Complaint._meta.fields if f.name != "id"]
+        names = [f.name for f in Complaint._meta.fields if f.name != "id"]
+        # A duplicate_of or same_tweet_as the user may not see would show that complaint's code.
+        refs = {name: getattr(obj, name) for name in ("duplicate_of", "same_tweet_as") if getattr(obj, f"{name}_id")}
+        hidden = redaction.hidden_codes(request.user, [c.tracking_code for c in refs.values()])
+        return [name for name in names if not (name in refs and refs[name].tracking_code in hidden)]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
@@ -166,6 +197,12 @@ class EventAdmin(admin.ModelAdmin):
         visible = scoping.visible_complaints(request.user)
         return super().get_queryset(request).filter(complaint__in=visible)
 
+    def get_fields(self, request, obj=None):
+        return _event_fields(request, [f.name for f in Event._meta.fields if f.name != "id"])
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     def has_add_permission(self, request):
         return False
 
@@ -174,3 +211,16 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LexiconTerm)
+class LexiconTermAdmin(admin.ModelAdmin):
+    """HQ's additions to the triage lexicon (fixtures/triage/lexicon.csv holds the reviewed base): a row
+    adds a term or, unticked, switches off the reviewed term with the same words and class. The desk
+    reads the change at once in this process and within TRIAGE_RECHECK_SECONDS in the others."""
+
+    list_display = ("term", "term_class", "language", "requires", "is_active", "source", "updated_at")
+    list_filter = ("term_class", "language", "is_active")
+    search_fields = ("term", "source", "requires")
+    list_editable = ("is_active",)
+    fields = ("term", "term_class", "language", "requires", "source", "is_active")

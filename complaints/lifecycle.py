@@ -105,6 +105,13 @@ class Actor:
             return self.user.get_username()
         return self.name or "system"
 
+    @property
+    def via(self):
+        """How the user came in, when it was not the dashboard: an API token (complaints.api.authentication
+        leaves it on the user), named in the event so that what a token did can be told apart."""
+        token = getattr(self.user, "api_token", None)
+        return {"api_token": token.audit_label()} if token is not None else {}
+
 
 SYSTEM = Actor(name="system")
 
@@ -130,8 +137,8 @@ def _event(complaint, action, actor, *, from_status, note="", data=None, at=None
     """An unsaved audit row for a change of `complaint` (already in its new state)."""
     return Event(
         complaint=complaint, action=action, from_status=from_status, to_status=complaint.status,
-        actor=actor.user, actor_name=actor.label[:150], unit=actor.unit, note=note, data=data or {},
-        created_at=at or timezone.now(),
+        actor=actor.user, actor_name=actor.label[:150], unit=actor.unit, note=note,
+        data={**(data or {}), **actor.via}, created_at=at or timezone.now(),
     )
 
 
@@ -226,25 +233,51 @@ def _new(values):
     return complaint
 
 
+def filed_as(tweet_id, actor):
+    """How an already filed tweet looks to the actor (a user or an Actor): (the complaint to name in
+    DuplicateTweet, the complaint to file a re-filing of), at most one of them set; (None, None) when
+    the tweet is not filed.
+
+    A person who may not see the first filing (a restricted complaint) is answered as if the tweet were
+    new, so that filing cannot tell them it exists: their own complaint is filed as a re-filing of it,
+    for an HQ supervisor to merge, and a later attempt is told about that re-filing, the one they see."""
+    actor = _as_actor(actor)
+    first = Complaint.objects.filter(source_tweet_id=tweet_id).first()
+    if first is None or actor.user is None or scoping.can_see(actor.user, first):
+        return first, None
+    again = (scoping.visible_complaints(actor.user).filter(same_tweet_as=first)
+             .order_by("received_at", "pk").first())
+    return (again, None) if again else (None, first)
+
+
 def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None, received_at=None, **fields):
-    """File a new complaint with a fresh tracking code. A tweet already filed raises DuplicateTweet."""
+    """File a new complaint with a fresh tracking code. A tweet already filed raises DuplicateTweet,
+    unless the actor may not see it (see filed_as)."""
     actor = _as_actor(actor)
     values, data, note = _prepare(text, channel, source_tweet_id, received_at, fields)
-    source_tweet_id = values["source_tweet_id"]
-    if source_tweet_id:
-        existing = Complaint.objects.filter(source_tweet_id=source_tweet_id).first()
+    tweet_id, first = values["source_tweet_id"], None
+    if tweet_id:
+        existing, first = filed_as(tweet_id, actor)
         if existing:
             raise DuplicateTweet(existing)
     for attempt in range(8):
         try:
             with transaction.atomic():
-                complaint = _new(values)
+                complaint = _new(values if first is None else {**values, "source_tweet_id": None,
+                                                               "same_tweet_as": first})
                 complaint.save(force_insert=True)
                 _record(complaint, "file", actor, from_status="", note=note, data=data, at=complaint.received_at)
+                if first is not None:
+                    _record(first, "filed_again", actor, from_status=first.status,
+                            data={"filed_as": complaint.tracking_code, "tweet_id": tweet_id})
             return complaint
         except IntegrityError:
-            if source_tweet_id and Complaint.objects.filter(source_tweet_id=source_tweet_id).exists():
-                raise DuplicateTweet(Complaint.objects.get(source_tweet_id=source_tweet_id)) from None
+            if tweet_id and first is None:
+                existing, first = filed_as(tweet_id, actor)
+                if existing:
+                    raise DuplicateTweet(existing) from None
+                if first is not None:
+                    continue
             log.warning("tracking code collision, retrying (attempt %s)", attempt + 1)
     raise LifecycleError("Could not find a free tracking code; please try again.")
 
@@ -418,15 +451,24 @@ def reject(complaint, reason, *, actor=None, expected_version=None):
     return _transition(complaint, "reject", actor, expected_version, mutate, note=reason)
 
 
+NOTHING_TO_MERGE_INTO = "No complaint to merge into: no complaint you may see has this code."
+
+
 def merge(complaint, into, *, actor=None, expected_version=None, note=""):
-    """Mark as a duplicate of another complaint (the one that carries on)."""
+    """Mark as a duplicate of another complaint (the one that carries on). A complaint the actor may not
+    see is refused exactly like a code that no complaint has."""
+    actor = _as_actor(actor)
     if not isinstance(into, Complaint):
         try:
             into = find_by_code(into)
-        except (codes.CodeError, Complaint.DoesNotExist) as exc:
+        except codes.CodeError as exc:
             raise InvalidValue("into", f"No complaint to merge into: {exc}") from None
+        except Complaint.DoesNotExist:
+            raise InvalidValue("into", NOTHING_TO_MERGE_INTO) from None
     while into.duplicate_of_id:
         into = into.duplicate_of
+    if actor.user is not None and not scoping.can_see(actor.user, into):
+        raise InvalidValue("into", NOTHING_TO_MERGE_INTO)
     if into.pk == complaint.pk:
         raise InvalidValue("into", "A complaint cannot be merged into itself.")
 

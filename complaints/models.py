@@ -3,6 +3,8 @@
 Rows here are written only through complaints.lifecycle; models hold data and invariants, not workflow.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -10,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import PoliceStation, Unit
+
+from .triage.terms import LANGUAGES as TERM_LANGUAGES, TermClass
 
 
 class Status(models.TextChoices):
@@ -76,6 +80,18 @@ def overdue_q(now=None):
     return models.Q(status__in=OPEN_STATUSES, sla_due_at__lt=now or timezone.now())
 
 
+class RandomUUID(models.Func):
+    """A random UUID made by the database, for rows written around the ORM (COPY and INSERT ... SELECT
+    in the benchmarks) and for the rows already there when the column is added. PostgreSQL 13+ and
+    SQLite both make one per row."""
+
+    output_field = models.UUIDField()
+    template = "gen_random_uuid()"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "lower(hex(randomblob(16)))", []
+
+
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -89,6 +105,10 @@ class ComplaintQuerySet(models.QuerySet):
 
 class Complaint(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
+    # Open311's service_request_id: random and unrelated to the tracking code, so that the public list
+    # of requests never hands out the codes that act as the complainants' keys.
+    public_id = models.UUIDField(_("public request id"), default=uuid.uuid4, db_default=RandomUUID(),
+                                 unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.X)
     # Tweet ids are 64-bit; they are kept as decimal strings so that nothing ever passes them through a float.
     source_tweet_id = models.CharField(_("source tweet id"), max_length=20, null=True, blank=True, unique=True)
@@ -146,6 +166,13 @@ class Complaint(models.Model):
     )
     suggestion_reason = models.CharField(_("suggestion reason"), max_length=300, blank=True)
     suggestion_confidence = models.FloatField(_("suggestion confidence"), null=True, blank=True)
+    # Filed by hand for a tweet already filed as this other complaint, which the person filing may not
+    # see (a restricted one): they are answered as if the tweet were new, and an HQ supervisor merges
+    # the two. The tweet id stays on the first complaint only, so threads and replies follow it.
+    same_tweet_as = models.ForeignKey(
+        "self", verbose_name=_("same tweet as"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="refilings", editable=False,
+    )
 
     # The next SLA deadline (to forward, to note or to resolve, whichever the state is waiting for), kept
     # by the SLA module on every change so that "overdue" is one indexed comparison.
@@ -184,10 +211,18 @@ class Complaint(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def filed_tweet_id(self):
+        """The tweet this complaint was filed from; for a re-filing, the first filing's tweet."""
+        if self.source_tweet_id or not self.same_tweet_as_id:
+            return self.source_tweet_id
+        return self.same_tweet_as.source_tweet_id
+
+    @property
     def tweet_url(self):
-        if not self.source_tweet_id:
+        tweet_id = self.filed_tweet_id
+        if not tweet_id:
             return ""
-        return f"https://x.com/{self.author_username or 'i'}/status/{self.source_tweet_id}"
+        return f"https://x.com/{self.author_username or 'i'}/status/{tweet_id}"
 
 
 class MessageKind(models.TextChoices):
@@ -240,7 +275,8 @@ class Event(models.Model):
     action = models.CharField(_("action"), max_length=40, db_index=True)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # PROTECT: a login that has acted is deactivated, never deleted (districts.admin says so in the admin).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(_("note"), blank=True)
@@ -312,3 +348,52 @@ class StaleDay(models.Model):
     class Meta:
         verbose_name = _("day to recount")
         verbose_name_plural = _("days to recount")
+
+
+class LexiconTerm(models.Model):
+    """A triage term HQ adds, or a reviewed term (fixtures/triage/lexicon.csv) HQ switches off, without a
+    release: complaints.triage.lexicon merges these rows over the fixture and recompiles on change."""
+
+    term = models.CharField(
+        _("term"), max_length=200,
+        help_text=_("Words as people write them, in Devanagari, Hinglish or English; end with * to match any "
+                    "ending of the last word (गोली* matches गोलियां)."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=TERM_LANGUAGES, default="hi")
+    term_class = models.CharField(_("class"), max_length=30, choices=TermClass.choices, db_index=True)
+    requires = models.CharField(
+        _("requires"), max_length=200, blank=True,
+        help_text=_("Cue classes that must also occur in the mention: a|b for either, a&b for both."),
+    )
+    source = models.CharField(_("source or reason"), max_length=300)
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Untick to switch off the reviewed term of this class with the same words, in every spelling "
+                    "the desk reads as the same word."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["term_class", "term"]
+        verbose_name = _("triage term")
+        verbose_name_plural = _("triage terms")
+        constraints = [models.UniqueConstraint(fields=["term", "term_class"], name="lexiconterm_unique_term_class")]
+
+    def __str__(self):
+        return f"{self.term} ({self.get_term_class_display()})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .triage.lexicon import parse_requires
+        from .triage.normalise import term_keys
+
+        term = (self.term or "").strip()
+        if "*" in term.rstrip("*") or term.count("*") > 1:
+            raise ValidationError({"term": _("Only the end of the term may be *.")})
+        if not term_keys(term.replace("*", " ")):
+            raise ValidationError({"term": _("The term has no letters or digits.")})
+        unknown = sorted({name for group in parse_requires(self.requires) for name in group} - set(TermClass.values))
+        if unknown:
+            raise ValidationError({"requires": _("Unknown class: %(names)s.") % {"names": ", ".join(unknown)}})

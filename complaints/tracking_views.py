@@ -13,11 +13,10 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
@@ -25,13 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from seva import metrics
 
-from . import codes, lifecycle, public, tally
+from . import codes, feedback, public
 from .api.throttling import TrackThrottle
-from .models import Complaint, Event
-from .textclean import clean_text
-
-FEEDBACK_ACTIONS = ("citizen_satisfied", "reopen_requested")
-CITIZEN = lifecycle.Actor(name="citizen (tracking page)")
+from .models import Complaint
 
 
 def _language(request):
@@ -157,7 +152,7 @@ def _render_page(request, code, language):
 @require_http_methods(["GET", "POST"])
 def track_feedback(request, code):
     """After resolution the citizen may say satisfied or not; "not satisfied" is a reopen request for
-    HQ. At most one answer per complaint per day (IST)."""
+    HQ. Neither changes the complaint (complaints.feedback says why and how answers are limited)."""
     chosen = _language(request)
     limited = throttled(request)
     if limited:
@@ -174,18 +169,17 @@ def track_feedback(request, code):
         return _finish(request, render(request, "track/feedback.html", context, status=status), chosen)
 
     answer = request.POST.get("answer", "")
-    if answer not in ("satisfied", "not_satisfied"):
+    if answer not in feedback.ANSWERS:
         context["error"] = _("Please choose one of the two buttons.")
         return _finish(request, render(request, "track/feedback.html", context, status=400), chosen)
-    note = clean_text(request.POST.get("comment", ""))[0].strip()[:500]
-    action = "citizen_satisfied" if answer == "satisfied" else "reopen_requested"
-    today_start = tally.day_bounds(timezone.localdate())[0]
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        already = Event.objects.filter(complaint=locked, action__in=FEEDBACK_ACTIONS,
-                                       created_at__gte=today_start).exists()
-        if not already:
-            lifecycle.record(locked, action, actor=CITIZEN, note=note, data={"channel": "tracking page"})
+    wait = feedback.over_limit(request, canonical)
+    if wait:
+        context["error"] = _("Too many answers have come for this complaint or from this network. Please try "
+                             "again later.")
+        response = render(request, "track/feedback.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return _finish(request, response, chosen)
+    already = feedback.record_answer(complaint, answer, request.POST.get("comment", ""))
     context.update(done=True, already=already, answer=answer)
     return _finish(request, render(request, "track/feedback.html", context), chosen)
 

@@ -41,11 +41,25 @@ OUTBOX_FIELDS = ("pk", "kind", "status", "text", "attempts", "reason", "created_
 
 
 def outbox_rows(complaint):
-    """The complaint's outbox rows as dicts, or None when there is no outbox model to read."""
+    """The complaint's outbox rows as dicts, or None when there is no outbox model to read. A reason the
+    ingest side stores as a code (twitter_ingest.hold_reasons) is given in the reader's language."""
     Outbox = model("Outbox")
     if Outbox is None or "complaint" not in _field_names(Outbox):
         return None
-    return [_row(o, OUTBOX_FIELDS) for o in Outbox.objects.filter(complaint=complaint).order_by("-pk")[:50]]
+    reasons = module("hold_reasons")
+    rows = [_row(o, OUTBOX_FIELDS) for o in Outbox.objects.filter(complaint=complaint).order_by("-pk")[:50]]
+    if reasons is not None and hasattr(reasons, "describe"):
+        for row in rows:
+            row["reason"] = reasons.describe(row["reason"])
+    return rows
+
+
+def withheld_on_x(complaint):
+    """What the ingest side keeps off X for this complaint, as (where, why) pairs; [] when it does not say."""
+    reasons = module("hold_reasons")
+    if reasons is None or not hasattr(reasons, "withheld_on_x"):
+        return []
+    return reasons.withheld_on_x(complaint)
 
 
 def health_summary():

@@ -22,4 +22,8 @@ ACTION_LABELS = {
     "nudge": _("Nudged by supervisor"),
     "request_transfer": _("Transfer requested"),
     "escalated": _("Escalated: past the deadline"),
+    "citizen_satisfied": _("Complainant says satisfied"),
+    "reopen_requested": _("Asked to look at it again"),
+    "disposal_reported": _("Unit reported disposal on X"),
+    "filed_again": _("Same tweet filed again by someone who may not see this complaint"),
 }

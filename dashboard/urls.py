@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, search
+from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, search, security
 
 app_name = "dashboard"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     re_path(r"^export/league\.(?P<fmt>csv|xlsx)$", league.league_export, name="export_league"),
     path("ingest/", ingest.health, name="health"),
     path("good-work/", ingest.good_work, name="good_work"),
+    path("account/tokens/", security.tokens_page, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", security.token_revoke, name="token_revoke"),
+    path("security/lockouts/", security.lockouts_page, name="lockouts"),
+    path("security/lockouts/unlock/", security.unlock, name="unlock"),
 ]

@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import CellContact, PoliceStation, StaffProfile, Unit, XAccount
+from . import tokens
+from .models import ApiToken, CellContact, PoliceStation, SecurityEvent, StaffProfile, Unit, XAccount
 
 
 class XAccountInline(admin.TabularInline):
@@ -62,3 +68,94 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_filter = ("role", "sees_restricted")
     search_fields = ("user__username", "unit__name_en")
     autocomplete_fields = ("unit", "user")
+
+
+class SuperuserOnly:
+    """Tokens and the security record are for superusers only, whatever a role's model permissions."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SuperuserOnly, admin.ModelAdmin):
+    """Tokens are made by their owners on the dashboard (the key is shown once, to them); here a
+    superuser can see every token and revoke any."""
+
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at", "revoked_by")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "prefix", "user__username")
+    list_select_related = ("user", "revoked_by")
+    actions = ["revoke_action"]
+
+    def has_change_permission(self, request, obj=None):
+        # The action needs a change right; every field stays read-only (no add, no change form fields).
+        return self.has_module_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke_action(self, request, queryset):
+        revoked = sum(tokens.revoke(token, request.user) for token in queryset.select_related("user"))
+        self.message_user(request, ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", revoked) % {"n": revoked},
+                          messages.SUCCESS)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor_name", "subject")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "subject")
+
+
+User = get_user_model()
+
+
+def protected_references(users):
+    """For each user, how many rows protect it from deletion (a foreign key with on_delete=PROTECT, such
+    as the audit trail's actor), counted rather than listed: an HQ operator has acted thousands of times."""
+    found = {}
+    for relation in User._meta.related_objects:
+        if relation.on_delete is not models.PROTECT:
+            continue
+        manager = relation.related_model._default_manager
+        for user in users:
+            count = manager.filter(**{relation.field.name: user}).count()
+            if count:
+                found.setdefault(user, []).append((relation.related_model._meta.verbose_name_plural, count))
+    return found
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """A login that has acted on complaints is deactivated, never deleted: the audit trail names it."""
+
+    def get_deleted_objects(self, objs, request):
+        acted = protected_references(list(objs))
+        if not acted:
+            return super().get_deleted_objects(objs, request)
+        protected = [
+            _("%(user)s has acted (%(counts)s): untick “Active” to end the login instead.") % {
+                "user": user.get_username(),
+                "counts": ", ".join(f"{count} {name}" for name, count in counts),
+            }
+            for user, counts in acted.items()
+        ]
+        return [], {}, set(), protected

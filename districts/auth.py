@@ -7,7 +7,9 @@ from django.contrib.auth.backends import BaseBackend
 
 from .models import Role
 
-HQ_APPS = ("districts", "complaints", "twitter_ingest", "dashboard", "authtoken")
+HQ_APPS = ("districts", "complaints", "twitter_ingest", "dashboard")
+# Tokens and the security record are the owner's and the superusers' business, not a role's.
+SUPERUSER_MODELS = ("apitoken", "securityevent")
 OPERATOR_PERMS = {
     "complaints.view_complaint", "complaints.add_complaint", "complaints.change_complaint",
     "complaints.view_event", "complaints.view_message", "complaints.view_category",
@@ -34,7 +36,8 @@ class RolePermissionBackend(BaseBackend):
     def has_perm(self, user_obj, perm, obj=None):
         scope, perms = role_permissions(user_obj)
         if scope == "all":
-            return perm.split(".", 1)[0] in HQ_APPS
+            app, codename = perm.split(".", 1)
+            return app in HQ_APPS and not codename.endswith(SUPERUSER_MODELS)
         return perm in perms
 
     def has_module_perms(self, user_obj, app_label):

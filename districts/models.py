@@ -1,9 +1,12 @@
 """The units registry: the state, zones, ranges, districts, commissionerates, traffic, overseas and special
-units, their X accounts, police stations, cell contacts, and which unit each staff member works for."""
+units, their X accounts, police stations, cell contacts, and which unit each staff member works for; the
+staff's personal API tokens and the record of what was done to logins and tokens."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -199,3 +202,77 @@ class StaffProfile(models.Model):
     @property
     def is_hq(self):
         return self.role in (Role.HQ_OPERATOR, Role.HQ_SUPERVISOR)
+
+
+class ApiToken(models.Model):
+    """A personal key for the REST API, made and revoked by its owner (superusers may revoke any).
+
+    Only the SHA-256 digest of the key is kept; the key itself is shown once, when it is made. The prefix
+    is not secret: it finds the row and names the key in lists and in the audit trail. Revoked tokens are
+    kept, so that what a key did stays attributable (districts.tokens)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=16, db_index=True, editable=False)
+    digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def audit_label(self):
+        """What an audit event records about the token it was made with."""
+        return {"name": self.name, "prefix": self.prefix}
+
+
+class SecurityAction(models.TextChoices):
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    LOCKOUT_CLEARED = "lockout_cleared", _("Login lockout cleared")
+
+
+class SecurityEvent(models.Model):
+    """Append-only record of what was done to logins and API tokens, and by whom."""
+
+    action = models.CharField(_("action"), max_length=30, choices=SecurityAction.choices, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("by (username)"), max_length=150, blank=True)
+    subject = models.CharField(_("account or address"), max_length=150, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.subject}"
+
+    @classmethod
+    def record(cls, action, actor, subject, **data):
+        return cls.objects.create(action=action, actor=actor, actor_name=actor.get_username() if actor else "",
+                                  subject=subject[:150], data=data)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Security events are append-only.")

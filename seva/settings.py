@@ -1,9 +1,13 @@
 """The one settings module. Every value that differs between a laptop and production comes from the
 environment; the defaults run the whole application on a SQLite file with in-process tasks."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -18,14 +22,15 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 ENVIRONMENT = env.str("ENVIRONMENT", default="development")
 PRODUCTION = ENVIRONMENT == "production"
 
-SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Empty counts as unset (.env.example leaves it empty); production refuses the development key (seva.E001).
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The SECRET_KEY's strength, X_API_BASE_URL and METRICS_TOKEN are checked by system checks (seva/checks.py),
+# which `manage.py check --deploy`, `migrate` and the WSGI application run, so each refusal has a stable id.
 if PRODUCTION:
-    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("ENVIRONMENT=production needs its own SECRET_KEY (32+ characters).")
     if DEBUG:
         raise ImproperlyConfigured("ENVIRONMENT=production refuses DEBUG=on.")
     if not ALLOWED_HOSTS:
@@ -41,19 +46,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "districts",
     "complaints",
     "twitter_ingest",
     "dashboard",
+    "seva",  # its system checks (seva/checks.py)
 ]
 
 MIDDLEWARE = [
     "seva.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "seva.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +71,8 @@ MIDDLEWARE = [
     "seva.language.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a login refused by the lockout into the lockout page (districts/lockouts.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "seva.urls"
@@ -133,10 +143,19 @@ STORAGES = {
 }
 
 if PRODUCTION:
+    # Behind the TLS proxy (docker-compose.yml, deploy/Caddyfile), which sets X-Forwarded-Proto on every
+    # request it passes on; gunicorn is reachable only through it.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The container's health check and Prometheus reach gunicorn directly, over the internal network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Preload closes the first-visit gap (a citizen's first look-up on public Wi-Fi); includeSubDomains
+    # already commits every subdomain to HTTPS, and entering the browsers' list is a separate, deliberate
+    # submission at hstspreload.org. Turn off only for a domain whose subdomains cannot all do HTTPS.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 # Celery: without a broker URL the tasks run in-process, so the embedded default needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -192,19 +211,20 @@ CELERY_BEAT_SCHEDULE["x-send-outbox"] = {"task": "twitter_ingest.tasks.send_outb
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "complaints.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 # API throttles (issue 5): per user, per anonymous address, and the public code lookup (page and API),
-# counted per client address. The client address is taken from TRUSTED_PROXY_HEADER (for example
-# HTTP_X_FORWARDED_FOR) only when it is set, with TRUSTED_PROXY_COUNT proxies in front; else REMOTE_ADDR.
+# counted per client address (seva/client_address.py, which reads X-Forwarded-For only from TRUSTED_PROXIES).
 TRACK_THROTTLE = env.str("TRACK_THROTTLE", default="30/min")
+# Answers sent from the tracking page after resolution (satisfied / not satisfied), per client address and
+# per tracking code; empty turns a limit off.
+TRACK_FEEDBACK_PER_ADDRESS = env.str("TRACK_FEEDBACK_PER_ADDRESS", default="10/hour")
+TRACK_FEEDBACK_PER_CODE = env.str("TRACK_FEEDBACK_PER_CODE", default="5/day")
 OPEN311_THROTTLE = env.str("OPEN311_THROTTLE", default="60/min")
-TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 TRACK_MAX_AGE = env.int("TRACK_MAX_AGE", default=30)
 TRACK_PAGE_CACHE_SECONDS = env.int("TRACK_PAGE_CACHE_SECONDS", default=60)
 OPEN311_PUBLISH_TEXT = env.bool("OPEN311_PUBLISH_TEXT", default=False)
@@ -227,6 +247,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # OpenAPI links from a complaint's tracking_code to the operations on it (complaints/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "complaints.api.schema.add_links"],
 }
 
 # JSON lines with the request id in production (LOG_FORMAT=json), readable text on a laptop.
@@ -252,6 +274,8 @@ LOGGING = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login while its account or address is locked out (districts/lockouts.py).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "districts.auth.RolePermissionBackend",
 ]
@@ -276,9 +300,78 @@ CELERY_BEAT_SCHEDULE["dashboard-league-warm"] = {
     "schedule": max(30, DASHBOARD_LEAGUE_CACHE_SECONDS * 3 // 4),
 }
 
-# /healthz and /metrics (seva/health.py).
-HEALTH_INGEST_STALE_SECONDS = env.int("HEALTH_INGEST_STALE_SECONDS", default=max(600, 10 * X_POLL_INTERVAL))
+# /healthz and /metrics (seva/health.py). An account is late (degraded) when its last successful poll is
+# older than two poll intervals, so one missed poll shows within two intervals.
+HEALTH_INGEST_STALE_SECONDS = env.int("HEALTH_INGEST_STALE_SECONDS", default=2 * X_POLL_INTERVAL)
 HEALTH_OUTBOX_BACKLOG = env.int("HEALTH_OUTBOX_BACKLOG", default=200)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_PREFIX = env.str("METRICS_PREFIX", default="seva")
 METRICS_SLA_EVENT_ACTIONS = ["escalated", "escalate", "sla_breach"]
+
+# Evidence that the worker and beat are alive (seva/heartbeat.py): beat records each tick of its scheduler
+# and sends a heartbeat task every HEALTH_HEARTBEAT_SECONDS, which the worker records when it runs it; each
+# counts as alive while its record is younger than three heartbeats. A worker whose heartbeat is stale is
+# asked with Celery's ping, waiting at most HEALTH_PING_TIMEOUT seconds.
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=15)
+HEALTH_PING_TIMEOUT = env.float("HEALTH_PING_TIMEOUT", default=1.0)
+CELERY_BEAT_SCHEDULER = "seva.heartbeat:BeatScheduler"
+CELERY_BEAT_SCHEDULE["seva-heartbeat"] = {
+    "task": "seva.heartbeat", "schedule": HEALTH_HEARTBEAT_SECONDS,
+    "options": {"expires": HEALTH_HEARTBEAT_SECONDS},  # a dead worker's heartbeats are not run later
+}
+# The outbox's look-back before a retry posts again (twitter_ingest/outbox.py): it reads the account's
+# timeline back to the row's first post attempt less this margin (X's clock may run behind ours), at most
+# this many pages of 100 posts.
+X_OUTBOX_LOOKBACK_MARGIN_SECONDS = env.int("X_OUTBOX_LOOKBACK_MARGIN_SECONDS", default=300)
+X_OUTBOX_LOOKBACK_MAX_PAGES = env.int("X_OUTBOX_LOOKBACK_MAX_PAGES", default=32)
+
+# Logins, API tokens, the content security policy and the proxy (README "Security", seva/checks.py).
+# The client address (throttles, login lockout) is REMOTE_ADDR, or, when that is one of these proxies
+# (addresses or CIDR blocks), the X-Forwarded-For hop just left of the trusted ones.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# A working shift: a login lasts 12 hours from when it was made, then asks for the password again.
+SESSION_COOKIE_AGE = int(env.float("SESSION_HOURS", default=12) * 3600)
+# Django's own checks, or ours (seva.E0xx), that this deployment knowingly turns off, e.g. seva.E002 for a
+# production-like trial against the simulated X API.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+AXES_ENABLED = env.bool("LOGIN_LOCKOUT", default=True)
+AXES_HANDLER = "districts.lockouts.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, with its own limit (districts.lockouts)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "seva.client_address.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# Every page's Content-Security-Policy (django-csp): only the application's own scripts, styles, images
+# and fonts; inline <script>/<style> only with the response's nonce (none of our templates has any).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF, CSP_NONCE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    },
+}
+# The API docs, library pages we cannot give nonces (seva/csp.py): Swagger UI and ReDoc style with
+# inline styles, and ReDoc searches in a worker made from a blob. Only styles and that worker are
+# relaxed there, never scripts. (The admin needs no exception.)
+CSP_INLINE_STYLES = [CSP_SELF, "'unsafe-inline'"]
+CSP_PATH_DIRECTIVES = {
+    "/api/docs/": {"style-src": CSP_INLINE_STYLES},
+    "/api/redoc/": {"style-src": CSP_INLINE_STYLES, "worker-src": [CSP_SELF, "blob:"]},
+}
+# Failed logins are logged (WARNING); axes' INFO lines for every successful login are not.
+LOGGING["loggers"]["axes"] = {"level": env.str("AXES_LOG_LEVEL", default="WARNING")}
+
+# Triage (complaints.triage): how often (seconds) a process looks for lexicon terms and registry changes made
+# in another process (a change made in this process is read at once).
+TRIAGE_RECHECK_SECONDS = env.int("TRIAGE_RECHECK_SECONDS", default=10)

@@ -4,6 +4,7 @@ a complaint, the citizen's reply with the tracking code is posted, and every pro
 
 import json
 import os
+import secrets
 import sys
 import time
 
@@ -46,9 +47,11 @@ def test_stack_files_a_mention_and_replies(stack_db, tmp_path):
     web_port, x_port = free_port(), free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
-        "ENVIRONMENT": "production", "SECRET_KEY": "stack-test-" + "x" * 40, "DEBUG": "off",
+        "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "off",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": stack_db, "REDIS_URL": REDIS,
-        "STATIC_ROOT": str(tmp_path / "static"), "SECURE_COOKIES": "off",
+        "STATIC_ROOT": str(tmp_path / "static"), "METRICS_TOKEN": secrets.token_urlsafe(24),
+        # Plain HTTP on loopback, no proxy, and the simulated X API, which production refuses (seva.E002).
+        "SECURE_COOKIES": "off", "SECURE_SSL_REDIRECT": "off", "SILENCED_SYSTEM_CHECKS": "seva.E002",
         "X_API_BASE_URL": f"http://127.0.0.1:{x_port}", "X_BEARER_TOKEN": "t", "X_API_KEY": "k",
         "X_API_SECRET": "s", "X_ACCESS_TOKEN": "a", "X_ACCESS_SECRET": "b", "X_POST_ENABLED": "on",
         "X_POLL_INTERVAL": "2", "X_OUTBOX_INTERVAL": "1", "DJANGO_SETTINGS_MODULE": "seva.settings",
@@ -59,8 +62,8 @@ def test_stack_files_a_mention_and_replies(stack_db, tmp_path):
     stack.prepare()
     try:
         stack.start()
-        _wait(lambda: http_json(f"{x}/_sandbox/posted")[0] == 200, 30, "the simulated X API")
-        health = _wait(lambda: http_json(f"http://127.0.0.1:{web_port}/healthz"), 60, "gunicorn /healthz")
+        _wait(lambda: http_json(f"{x}/_sandbox/posted")[0] == 200, 90, "the simulated X API")
+        health = _wait(lambda: http_json(f"http://127.0.0.1:{web_port}/healthz"), 120, "gunicorn /healthz")
         assert health[0] == 200 and health[1]["checks"]["broker"]["mode"] == "redis"
 
         http_json(f"{x}/_sandbox/tweets", [{"author": "citizen_stack", "text": "@Uppolice Meerut mein meri bike chori ho gayi, FIR nahi likh rahe"}])
@@ -70,7 +73,7 @@ def test_stack_files_a_mention_and_replies(stack_db, tmp_path):
             items = posted.get("data", posted) if isinstance(posted, dict) else posted
             return [t for t in items if "UPP-" in t.get("text", "")]
 
-        reply = _wait(replied, 90, "the reply with the tracking code")[0]
+        reply = _wait(replied, 180, "the reply with the tracking code")[0]
         code = next(word.strip(".,।") for word in reply["text"].split() if word.startswith("UPP-"))
         status, track = http_json(f"http://127.0.0.1:{web_port}/api/v1/track/{code}/")
         assert status == 200 and track["tracking_code"] == code

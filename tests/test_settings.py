@@ -25,9 +25,8 @@ def _start(**env):
     )
 
 
+# A weak SECRET_KEY is refused by the system check seva.E001 (tests/security/test_deploy_settings.py).
 @pytest.mark.parametrize("env,complaint", [
-    ({}, "SECRET_KEY"),
-    ({"SECRET_KEY": "short"}, "SECRET_KEY"),
     ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "seva.example.org", "DEBUG": "on"}, "DEBUG"),
     ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
 ])

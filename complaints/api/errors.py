@@ -24,6 +24,12 @@ class BadCode(APIException):
     default_code = "malformed_code"
 
 
+class BadCursor(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Invalid cursor: use the next or previous link of a page as it is."
+    default_code = "invalid_cursor"
+
+
 @contextmanager
 def lifecycle_errors():
     try:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from complaints import redaction
 from complaints.models import Category, Channel, Complaint, Event, Message, Outcome, Priority, Status
 from districts.models import Unit
 
@@ -55,7 +56,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance):
-        return fast_complaint(instance)
+        return fast_complaint(instance, self.context.get("hidden_codes", ()))
 
 
 def _iso(value):
@@ -66,10 +67,12 @@ def _unit(unit):
     return {"slug": unit.slug, "name_en": unit.name_en, "name_hi": unit.name_hi} if unit is not None else None
 
 
-def fast_complaint(c):
+def fast_complaint(c, hidden_codes=()):
     """ComplaintSerializer's output written out by hand: the list serves 50 of these per page, and
     DRF's generic field machinery costs several times more. The declared fields stay the schema; the
-    contract and schemathesis tests hold the two together."""
+    contract and schemathesis tests hold the two together. `hidden_codes` are codes of complaints the
+    reader may not see (complaints.redaction): a duplicate_of among them reads as none."""
+    duplicate_of = c.duplicate_of.tracking_code if c.duplicate_of_id else None
     station = c.police_station if c.police_station_id else None
     return {
         "tracking_code": c.tracking_code, "version": c.version, "status": c.status, "channel": c.channel,
@@ -79,7 +82,7 @@ def fast_complaint(c):
         "suggested_unit": _unit(c.suggested_unit) if c.suggested_unit_id else None,
         "suggestion_reason": c.suggestion_reason, "suggestion_confidence": c.suggestion_confidence,
         "police_station": {"id": station.pk, "name_en": station.name_en, "name_hi": station.name_hi} if station else None,
-        "source_tweet_id": c.source_tweet_id, "conversation_id": c.conversation_id,
+        "source_tweet_id": c.filed_tweet_id, "conversation_id": c.conversation_id,
         "author_username": c.author_username, "author_name": c.author_name, "author_location": c.author_location,
         "text": c.text, "language": c.language, "tweeted_at": _iso(c.tweeted_at), "received_at": _iso(c.received_at),
         "forwarded_at": _iso(c.forwarded_at), "noted_at": _iso(c.noted_at),
@@ -87,7 +90,7 @@ def fast_complaint(c):
         "resolved_at": _iso(c.resolved_at), "closed_at": _iso(c.closed_at),
         "action_taken_report": c.action_taken_report, "outcome": c.outcome, "fir_number": c.fir_number,
         "rejection_reason": c.rejection_reason,
-        "duplicate_of": c.duplicate_of.tracking_code if c.duplicate_of_id else None,
+        "duplicate_of": duplicate_of if duplicate_of not in hidden_codes else None,
         "sla_due_at": _iso(c.sla_due_at), "escalated_at": _iso(c.escalated_at), "updated_at": _iso(c.updated_at),
     }
 
@@ -110,6 +113,11 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "action", "from_status", "to_status", "actor_name", "unit", "note", "data", "created_at"]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["data"] = redaction.scrub(data["data"], self.context.get("hidden_codes", ()))
+        return data
+
 
 class ComplaintDetailSerializer(ComplaintSerializer):
     messages = MessageSerializer(many=True, read_only=True)
@@ -121,10 +129,10 @@ class ComplaintDetailSerializer(ComplaintSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance):
-        data = fast_complaint(instance)
+        data = fast_complaint(instance, self.context.get("hidden_codes", ()))
         data["author_contact"] = instance.author_contact
         data["messages"] = MessageSerializer(instance.messages.all(), many=True).data
-        data["events"] = EventSerializer(instance.events.all(), many=True).data
+        data["events"] = EventSerializer(instance.events.all(), many=True, context=self.context).data
         data["allowed_actions"] = self.get_allowed_actions(instance)
         return data
 

@@ -1,41 +1,18 @@
-"""Who is asking, and how often: the client address behind an optional trusted reverse proxy, and the
-DRF throttles that count by it.
+"""How often: the DRF throttles, counted per login or per client address.
 
-The address comes from settings.TRUSTED_PROXY_HEADER (for example "HTTP_X_FORWARDED_FOR") only when that
-setting is on; otherwise from REMOTE_ADDR, because any client can send an X-Forwarded-For of its choosing.
-With TRUSTED_PROXY_COUNT proxies in front of us, each appends the address it saw, so the client is the
-COUNT-th entry from the right; entries further left were written by the client and are not believed.
-Rates are read from settings on every call, so tests and benchmarks can change them.
+The client address is seva.client_address's (REMOTE_ADDR, or the X-Forwarded-For hop just left of the
+proxies listed in settings.TRUSTED_PROXIES); `client_address` here is that same function, kept under
+this name for the throttles and pages that import it from here. Rates are read from settings on every
+call, so tests and benchmarks can change them.
 """
 
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-
-def _valid_ip(value):
-    value = (value or "").strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
-def client_address(request) -> str:
-    meta = request.META
-    remote = meta.get("REMOTE_ADDR", "") or "unknown"
-    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
-    if not header:
-        return remote
-    parts = [p.strip() for p in meta.get(header, "").split(",") if p.strip()]
-    if not parts:
-        return remote
-    count = max(1, int(getattr(settings, "TRUSTED_PROXY_COUNT", 1)))
-    chosen = parts[-count] if len(parts) >= count else parts[0]
-    return _valid_ip(chosen) or remote
+from seva.client_address import client_address
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -52,6 +29,10 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        # DRF's own get_ident trusts NUM_PROXIES hops whoever sent them; ours trusts only TRUSTED_PROXIES.
+        return client_address(request)
 
 
 class AnonThrottle(_SettingsRateThrottle):

@@ -12,12 +12,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import codes, lifecycle, public, scoping, stats
+from complaints import codes, lifecycle, public, redaction, scoping, stats
 from complaints.models import Category, Complaint, Event, Message
 from districts.models import Unit
 from seva import metrics
@@ -25,6 +24,7 @@ from seva import metrics
 from . import serializers as s
 from .errors import BadCode, canonical_code, exception_handler, lifecycle_errors
 from .filters import ComplaintFilter
+from .pagination import ComplaintCursor
 from .permissions import HasStaffScope, IsHQ
 from .throttling import TrackThrottle
 
@@ -47,13 +47,6 @@ class ApiView:
         return exception_handler
 
 
-class ComplaintCursor(CursorPagination):
-    ordering = ("-received_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 def _action_schema(body, summary):
     return extend_schema(
         summary=summary, parameters=[CODE_PARAM], request=body,
@@ -63,16 +56,17 @@ def _action_schema(body, summary):
 
 @extend_schema_view(
     list=extend_schema(summary="Complaints visible to this login, newest first", responses={
-        200: s.ComplaintSerializer(many=True), 400: OpenApiResponse(description="A filter has a bad value."),
-        403: ERRORS[403], 404: OpenApiResponse(s.ErrorSerializer, description="A cursor that is not ours."),
+        200: s.ComplaintSerializer(many=True),
+        400: OpenApiResponse(description="A filter or the cursor has a bad value."), 403: ERRORS[403],
     }),
     retrieve=extend_schema(summary="One complaint with its thread and events", parameters=[CODE_PARAM],
                            responses={200: s.ComplaintDetailSerializer, **ERRORS}),
     create=extend_schema(summary="File a complaint by hand (HQ)", request=s.ComplaintCreateSerializer,
                          responses={201: s.ComplaintDetailSerializer, 400: OpenApiResponse(description="Bad values"),
                                     403: OpenApiResponse(s.ErrorSerializer),
-                                    409: OpenApiResponse(s.DuplicateErrorSerializer,
-                                                         description="The tweet is already filed."),
+                                    409: OpenApiResponse(
+                                        s.DuplicateErrorSerializer,
+                                        description="The tweet is already filed as a complaint this login may see."),
                                     **UNREADABLE}),
 )
 class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -91,7 +85,7 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
         # Related rows come in one small query per relation rather than as joins: with six joins,
         # PostgreSQL spends far longer planning the page's query (~25 ms at 1M rows) than running it.
         related = Complaint.objects.prefetch_related(
-            "unit", "category", "police_station", "suggested_unit", "noted_by", "duplicate_of")
+            "unit", "category", "police_station", "suggested_unit", "noted_by", "duplicate_of", "same_tweet_as")
         return scoping.visible_complaints(self.request.user, related)
 
     def get_permissions(self):
@@ -101,6 +95,14 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_serializer_class(self):
         return s.ComplaintDetailSerializer if self.action == "retrieve" else s.ComplaintSerializer
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.hidden_codes = redaction.hidden_codes(self.request.user, redaction.referenced_codes(page or ()))
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "hidden_codes": getattr(self, "hidden_codes", frozenset())}
 
     def get_object(self):
         code = canonical_code(self.kwargs[self.lookup_url_kwarg])
@@ -121,7 +123,9 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
             a for a in scoping.allowed_actions(user, complaint)
             if a not in lifecycle.TRANSITIONS or complaint.status in lifecycle.TRANSITIONS[a][0]
         }
-        data = s.ComplaintDetailSerializer(complaint, context={"request": self.request, "allowed_actions": allowed}).data
+        hidden = redaction.hidden_codes(user, redaction.referenced_codes([complaint], complaint.events.all()))
+        context = {"request": self.request, "allowed_actions": allowed, "hidden_codes": hidden}
+        data = s.ComplaintDetailSerializer(complaint, context=context).data
         return Response(data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
@@ -145,7 +149,8 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
         with lifecycle_errors():
             change(complaint, data, request.user)
         fresh = self.get_queryset().filter(pk=complaint.pk).first() or complaint
-        return Response(s.ComplaintSerializer(fresh, context={"request": request}).data)
+        hidden = redaction.hidden_codes(request.user, redaction.referenced_codes([fresh]))
+        return Response(s.ComplaintSerializer(fresh, context={"request": request, "hidden_codes": hidden}).data)
 
     @_action_schema(s.ForwardSerializer, "Forward to a unit")
     @action(detail=True, methods=["post"])

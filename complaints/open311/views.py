@@ -1,15 +1,22 @@
 """Open311 GeoReport v2 read endpoints (JSON only).
 
 Mapping: service = complaint class (Category); service request = complaint, service_request_id = its
-tracking code; status open/closed; agency_responsible = the unit it is with; status_notes = the public
-action-taken report. Restricted complaints and rejected mentions (not complaints) are never listed. The
+public request id (Complaint.public_id: random and unrelated to the tracking code, which is the
+complainant's key and never appears here; whoever holds a code may still look a request up by it);
+status open/closed; agency_responsible = the unit it is with; status_notes = the public action-taken
+report. Restricted complaints and rejected mentions (not complaints) are never listed. The
 complaint text is published as `description` only when settings.OPEN311_PUBLISH_TEXT is on (default
-off): a tweet is public, but text taken down from a phone call may carry personal details.
+off): a tweet is public, but text taken down from a phone call may carry personal details. Both texts
+come from complaints.public, which replaces one holding personal data by a neutral line.
 """
 
+import operator
+import uuid
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema
@@ -18,7 +25,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import codes
+from complaints import codes, public
 from complaints.api.throttling import Open311Throttle
 from complaints.models import OPEN_STATUSES, Category, Complaint, Status
 from districts.models import Unit, UnitType
@@ -46,12 +53,12 @@ def public_requests():
 
 def as_request(complaint, *, state_name="", publish_text=False):
     return {
-        "service_request_id": complaint.tracking_code,
+        "service_request_id": str(complaint.public_id),
         "status": "open" if complaint.status in OPEN_STATUSES else "closed",
-        "status_notes": complaint.action_taken_report,
+        "status_notes": public.public_report(complaint),
         "service_name": complaint.category.name_en if complaint.category_id else "",
         "service_code": complaint.category.slug if complaint.category_id else "",
-        "description": complaint.text if publish_text else "",
+        "description": public.public_text(complaint) if publish_text else "",
         "agency_responsible": complaint.unit.name_en if complaint.unit_id else state_name,
         "service_notice": "",
         "requested_datetime": _iso(complaint.received_at),
@@ -90,6 +97,20 @@ class ServicesView(Open311View):
         ])
 
 
+def request_filter(raw):
+    """The lookup for one service_request_id: a public request id, or a tracking code in any form people
+    type it (whoever holds a code may look their complaint up). Raises ValueError for anything else."""
+    raw = raw.strip()
+    try:
+        return {"public_id": uuid.UUID(raw)}
+    except ValueError:
+        pass
+    try:
+        return {"tracking_code": codes.normalise(raw)}
+    except codes.CodeError:
+        raise ValueError(f"service_request_id {raw[:40]!r} is neither a request id nor a tracking code.") from None
+
+
 def _csv(value):
     return [v.strip() for v in (value or "").split(",") if v.strip()][:50]
 
@@ -101,13 +122,11 @@ class RequestsView(Open311View):
         qs = public_requests()
         wanted_ids = _csv(params.get("service_request_id"))
         if wanted_ids:
-            found = []
-            for raw in wanted_ids:
-                try:
-                    found.append(codes.normalise(raw))
-                except codes.CodeError as exc:
-                    return _error(400, f"service_request_id {raw[:40]!r}: {exc}")
-            qs = qs.filter(tracking_code__in=found)
+            try:
+                lookups = [Q(**request_filter(raw)) for raw in wanted_ids]
+            except ValueError as exc:
+                return _error(400, str(exc))
+            qs = qs.filter(reduce(operator.or_, lookups))
         else:
             start = end = None
             for name in ("start_date", "end_date"):
@@ -148,10 +167,10 @@ class RequestsView(Open311View):
 class RequestView(Open311View):
     def get(self, request, code):
         try:
-            canonical = codes.normalise(code)
-        except codes.CodeError as exc:
+            lookup = request_filter(code)
+        except ValueError as exc:
             return _error(400, str(exc))
-        complaint = public_requests().filter(tracking_code=canonical).first()
+        complaint = public_requests().filter(**lookup).first()
         if complaint is None:
             return _error(404, "No service request has this id.")
         publish = bool(getattr(settings, "OPEN311_PUBLISH_TEXT", False))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints import lifecycle, scoping
+from complaints import feedback, lifecycle, public, redaction, scoping
 from complaints.models import Complaint
 from districts.models import Unit
 
@@ -44,12 +44,19 @@ def _context(request, complaint, bound=None, top_error=""):
         Q(category__isnull=True) | Q(category_id=complaint.category_id), is_active=True,
         status__in=[complaint.status, ""],
     ).select_related("category")[:20]
+    events = list(complaint.events.select_related("unit").all())
     return {
         "complaint": complaint,
-        "events": complaint.events.select_related("unit").all(),
+        "events": events,
+        # Codes of complaints this user may not see, which events of this one may name (a merge's target,
+        # a re-filing): shown as plain events, without the code.
+        "hidden_codes": redaction.hidden_codes(request.user, redaction.referenced_codes(events=events)),
+        "from_tracking_page": {e.pk for e in events if feedback.from_tracking_page(e)},
         "thread": thread,
         "related": related,
         "outbox": ingest_bridge.outbox_rows(complaint),
+        "withheld": ([(w.where, w.why) for w in public.withheld(complaint)]
+                     + ingest_bridge.withheld_on_x(complaint)),
         "forms": forms,
         "primary": PRIMARY.get(complaint.status, ""),
         "top_error": top_error,
@@ -57,6 +64,7 @@ def _context(request, complaint, bound=None, top_error=""):
         "units": (list(Unit.objects.routable().order_by("name_en").values_list("slug", "name_en", "name_hi"))
                   if {"forward", "transfer"} & set(names) else []),
         "duplicate_of_visible": complaint.duplicate_of_id and scoping.can_see(request.user, complaint.duplicate_of),
+        "same_tweet_as_visible": complaint.same_tweet_as_id and scoping.can_see(request.user, complaint.same_tweet_as),
     }
 
 

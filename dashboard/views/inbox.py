@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints import lifecycle
-from complaints.models import Category, Priority, Status
+from complaints import feedback, lifecycle
+from complaints.models import Category, Event, Priority, Status
 from districts.models import Unit
 
 from .. import paging, roles
@@ -30,10 +31,29 @@ def _choices():
     return {"units": units, "categories": categories, "priorities": Priority.choices}
 
 
+def _waiting_for_hq(request):
+    """What else waits for HQ besides new mentions: requests to look again at resolved or closed
+    complaints (each marked with where it came from), and tweets filed again by someone who could not
+    see the first complaint, listed only for those who see both (HQ supervisors) to merge or keep."""
+    seen = visible(request)
+    # The newest requests first, then only those on complaints this login may see: bounded whatever the
+    # size of the desk, where "complaint in the visible ones" could make the database read them all.
+    newest = list(Event.objects.filter(action="reopen_requested", created_at__gte=F("complaint__resolved_at"),
+                                       complaint__status__in=[Status.RESOLVED, Status.CLOSED])
+                  .select_related("complaint").order_by("-created_at", "-id")[:PAGE * 2])
+    shown = set(seen.filter(pk__in={e.complaint_id for e in newest}).values_list("pk", flat=True))
+    requests = [(e, feedback.from_tracking_page(e)) for e in newest if e.complaint_id in shown][:PAGE]
+    refilings = (seen.filter(same_tweet_as__isnull=False, same_tweet_as__in=seen)
+                 .exclude(status__in=[Status.DUPLICATE, Status.REJECTED])
+                 .select_related("same_tweet_as").order_by("-received_at", "-id")[:PAGE])
+    return {"reopen_requests": requests, "refilings": list(refilings)}
+
+
 @staff_required(roles.is_hq)
 def inbox(request):
     rows, after = _rows(request)
-    return render(request, "dashboard/inbox.html", {"rows": rows, "after": after, **_choices()})
+    return render(request, "dashboard/inbox.html",
+                  {"rows": rows, "after": after, **_choices(), **_waiting_for_hq(request)})
 
 
 @staff_required(roles.is_hq)

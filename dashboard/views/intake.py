@@ -1,5 +1,6 @@
 """Manual intake by HQ: a pasted tweet address (fetched through the ingest side when X answers, typed in
-when it does not), a phone call or a walk-in, all filed through the one filing path."""
+when it does not), a phone call or a walk-in, all filed through the one filing path. A tweet already
+filed as a complaint the user may not see gets the answers a tweet never filed gets."""
 
 import logging
 
@@ -9,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from complaints import lifecycle
-from complaints.models import Channel, Complaint
+from complaints import lifecycle, scoping
+from complaints.models import Channel
 
 from .. import ingest_bridge, roles
 from ..forms import IntakeForm
@@ -30,11 +31,16 @@ def intake(request):
         data = form.cleaned_data
         tweet_id, handle = data["tweet"] or (None, "")
         try:
-            if tweet_id and (existing := Complaint.objects.filter(source_tweet_id=tweet_id).first()):
-                raise lifecycle.DuplicateTweet(existing)
             complaint = None
             if tweet_id and not data["text"].strip():
-                complaint = ingest_bridge.fetch_and_file(tweet_id)
+                existing, hidden = lifecycle.filed_as(tweet_id, request.user)
+                if existing:
+                    raise lifecycle.DuplicateTweet(existing)
+                # A tweet filed as a complaint this user may not see is answered as when X does not give
+                # us a tweet (never fetched, so nothing changes); typed in, it is filed as a re-filing.
+                complaint = None if hidden else ingest_bridge.fetch_and_file(tweet_id)
+                if complaint is not None and not scoping.can_see(request.user, complaint):
+                    complaint = None  # filed meanwhile, or filed now, as one this user may not see
                 if complaint is None:
                     form.add_error("text", _("X did not give us this tweet (or it is not a complaint). "
                                              "Type its text in to file it by hand."))

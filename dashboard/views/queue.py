@@ -1,6 +1,7 @@
 """A unit's queue (phone first) and the supervisors' read-only view of the units below them."""
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,6 +27,15 @@ def _with_nudge(qs):
                        nudge_at=Subquery(latest.values("created_at")[:1]))
 
 
+def _with_reopen_request(qs):
+    """The newest request since resolution to look at the complaint again, and where it came from (the
+    tracking page, which anyone with the code can use, or the complainant's reply on X)."""
+    asked = Event.objects.filter(complaint=OuterRef("pk"), action="reopen_requested",
+                                 created_at__gte=OuterRef("resolved_at")).order_by("-created_at", "-id")
+    return qs.annotate(reopen_asked_at=Subquery(asked.values("created_at")[:1]),
+                       reopen_asked_via=Subquery(asked.values(via=KT("data__channel"))[:1]))
+
+
 def _ordered(qs):
     # Soonest deadline first, so overdue complaints lead; complaints without one (resolved) at the end.
     return qs.order_by(F("sla_due_at").asc(nulls_last=True), "-received_at", "-id")
@@ -45,7 +55,8 @@ def queue(request):
     else:
         unit = roles.profile(request.user).unit
     offset = _offset(request)
-    rows = list(_with_nudge(_ordered(qs.select_related("unit", "category", "police_station")))[offset:offset + PAGE + 1])
+    rows = list(_with_reopen_request(_with_nudge(_ordered(qs.select_related("unit", "category", "police_station"))))
+                [offset:offset + PAGE + 1])
     return render(request, "dashboard/queue.html", {
         "rows": rows[:PAGE], "more": len(rows) > PAGE, "next_offset": offset + PAGE, "unit": unit,
         "now": timezone.now(),

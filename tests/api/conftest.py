@@ -3,10 +3,10 @@ for the personas, and complaints at each stage."""
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from complaints import lifecycle
+from districts import tokens
 from districts.models import PoliceStation
 
 PERSONAS = ("anonymous", "hq", "hq_operator", "meerut_cell", "bareilly_cell", "meerut_range")
@@ -23,11 +23,14 @@ def clean_cache(settings):
 
 @pytest.fixture
 def api():
+    keys = {}
+
     def client_for(user=None):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            if user.pk not in keys:
+                keys[user.pk] = tokens.issue(user, "tests")[1]
+            client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     return client_for

@@ -122,7 +122,7 @@ def test_open311_services_and_requests(api, resolved, client, settings):
     services = client.get("/open311/v2/services.json").json()
     assert {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"} <= set(services[0])
     requests = client.get("/open311/v2/requests.json").json()
-    item = next(r for r in requests if r["service_request_id"] == complaint.tracking_code)
+    item = next(r for r in requests if r["service_request_id"] == str(complaint.public_id))
     assert item["status"] == "open" or item["status"] == "closed"
     assert item["status"] == "closed"  # resolved
     assert item["agency_responsible"] == "Meerut"
@@ -130,8 +130,9 @@ def test_open311_services_and_requests(api, resolved, client, settings):
     assert item["service_code"] == "police-action" and item["service_name"] == "Police action"
     assert item["description"] == ""  # OPEN311_PUBLISH_TEXT is off by default
     assert IST.match(item["requested_datetime"]) and IST.match(item["updated_datetime"])
-    one = client.get(f"/open311/v2/requests/{complaint.tracking_code}.json").json()
+    one = client.get(f"/open311/v2/requests/{complaint.public_id}.json").json()
     assert one == [item]
+    assert client.get(f"/open311/v2/requests/{complaint.tracking_code}.json").json() == [item]  # the code's holder
     settings.OPEN311_PUBLISH_TEXT = True
     assert client.get(f"/open311/v2/requests/{complaint.tracking_code}.json").json()[0]["description"]
 
@@ -142,13 +143,16 @@ def test_open311_filters_and_privacy(client, forwarded, resolved, make_complaint
     rejected = make_complaint()
     lifecycle.reject(rejected, "Good-work post, not a complaint")
     ids = lambda q="": {r["service_request_id"] for r in client.get("/open311/v2/requests.json" + q).json()}  # noqa: E731
-    assert ids() == {open_one.tracking_code, closed_one.tracking_code}
-    assert ids("?status=open") == {open_one.tracking_code}
-    assert ids("?status=closed") == {closed_one.tracking_code}
+    pid = lambda c: str(c.public_id)  # noqa: E731
+    assert ids() == {pid(open_one), pid(closed_one)}
+    assert ids("?status=open") == {pid(open_one)}
+    assert ids("?status=closed") == {pid(closed_one)}
     assert ids("?start_date=2000-01-01T00:00:00%2B05:30&end_date=2000-01-02T00:00:00%2B05:30") == set()
     assert ids("?service_code=nothing-here") == set()
-    assert ids(f"?service_request_id={open_one.tracking_code},{secret.tracking_code}") == {open_one.tracking_code}
+    assert ids(f"?service_request_id={pid(open_one)},{pid(secret)}") == {pid(open_one)}
+    assert ids(f"?service_request_id={open_one.tracking_code},{secret.tracking_code}") == {pid(open_one)}
     assert client.get(f"/open311/v2/requests/{secret.tracking_code}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests/{secret.public_id}.json").status_code == 404
     assert client.get("/open311/v2/requests.json?status=maybe").status_code == 400
     assert client.get("/open311/v2/requests.json?start_date=yesterday").json()[0]["code"] == 400
     bad = client.get("/open311/v2/requests/UPP-12345.json")

@@ -109,4 +109,5 @@ def test_ordering_and_cursor_pagination(api, hq, make_complaint):
     assert [r["tracking_code"] for r in third["results"]] == [made[0].tracking_code] and third["next"] is None
     oldest_first = codes_of(client, "?ordering=received_at&page_size=2")
     assert oldest_first == [made[0].tracking_code, made[1].tracking_code]
-    assert client.get("/api/v1/complaints/?cursor=garbage").status_code == 404
+    garbage = client.get("/api/v1/complaints/?cursor=garbage")
+    assert garbage.status_code == 400 and garbage.json()["code"] == "invalid_cursor"

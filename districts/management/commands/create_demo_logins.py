@@ -36,7 +36,7 @@ class Command(BaseCommand):
             except Unit.DoesNotExist:
                 raise CommandError(f"Unit {slug!r} is missing: run `python manage.py load_units` first.") from None
             user, _ = User.objects.get_or_create(username=username)
-            user.is_staff = True
+            user.is_staff = superuser or role in (Role.HQ_OPERATOR, Role.HQ_SUPERVISOR)  # the admin is HQ's
             user.is_superuser = superuser
             user.set_password(password)
             user.save()
