@@ -76,8 +76,13 @@ def browser():
     # plain synchronous code, so Django's guard against ORM use inside a running loop is lifted here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-    # No skip: CI installs Chromium (.ci/run), and a missing browser must fail the run.
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    # CI installs Chromium (.ci/run), so there a missing browser fails the run; on a machine with only
+    # Python the README's test command skips these tests and says why.
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
