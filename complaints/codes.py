@@ -105,7 +105,10 @@ def find_in_text(text: str):
     import re
 
     found = []
-    for match in re.finditer(r"U\s*P\s*P[\s\-‐‑–—_]*([0-9A-Za-z][\s\-‐‑–—]*){10}", text or "", re.IGNORECASE):
+    # Not inside a word or a handle: "@Uppolice 13 saal" would otherwise read as a code now and then
+    # (O, L and I stand for 0 and 1), about once in 32 for the check symbol.
+    for match in re.finditer(r"(?<![\w@])U\s*P\s*P[\s\-‐‑–—_]*([0-9A-Za-z][\s\-‐‑–—]*){10}", text or "",
+                             re.IGNORECASE):
         try:
             code = normalise(match.group(0))
         except CodeError:

@@ -119,3 +119,16 @@ def test_normalise_never_crashes_on_any_text(text):
     except codes.CodeError:
         return
     assert codes.normalise(result) == result
+
+
+@pytest.mark.parametrize("text", [
+    # Each of these once read as a check-valid code: "UPP" of the handle, then "olicegharm…" with O/L/I
+    # taken for 0 and 1.
+    "@Uppolice ghar mere saal saal saal saal",
+    "@Uppolice ghar mere 15 gayab karo karo",
+    "@Uppolice mere police saal hai 13 13",
+])
+def test_the_state_handle_is_not_read_as_a_code(text):
+    assert codes.find_in_text(text) == []
+    code = codes.generate()
+    assert codes.find_in_text(f"{text} कोड {code}।") == [code]
