@@ -397,3 +397,29 @@ class LexiconTerm(models.Model):
         unknown = sorted({name for group in parse_requires(self.requires) for name in group} - set(TermClass.values))
         if unknown:
             raise ValidationError({"requires": _("Unknown class: %(names)s.") % {"names": ", ".join(unknown)}})
+
+
+class TriageModel(models.Model):
+    """A text classifier trained on the desk's own decisions (complaints.triage.model). Rows are only
+    written by `manage.py train_triage`; at most one is active: the newest whose held-back scores beat the
+    one active before it."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    trained_on = models.JSONField(_("trained on"), default=dict, help_text=_("Examples by source and split."))
+    scores = models.JSONField(_("scores"), default=dict, help_text=_("Precision, recall and F1 per label on the held-back share."))
+    macro_f1 = models.FloatField(_("macro F1"), help_text=_("Mean over the targets of the macro F1 on the held-back share."))
+    library = models.CharField(_("library version"), max_length=40)
+    pipeline = models.BinaryField(_("pipeline"))
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("triage model")
+        verbose_name_plural = _("triage models")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="triagemodel_one_active"),
+        ]
+
+    def __str__(self):
+        return f"triage model v{self.version}"
