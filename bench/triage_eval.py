@@ -173,19 +173,9 @@ def _wrong(row, j):
 def mistakes(rows, judged):
     for row, j in zip(rows, judged):
         lab = row["labels"]
-        wrong = []
-        if lab["kind"] != j.kind.value:
-            wrong.append(f"kind {lab['kind']}→{j.kind.value}")
-        if lab["urgent"] != bool(j.urgent.value):
-            wrong.append(f"urgent {lab['urgent']}→{j.urgent.words}")
-        if lab["sensitive"] != bool(j.sensitive.value):
-            wrong.append(f"sensitive {lab['sensitive']}→{j.sensitive.words}")
-        if lab["kind"] in ("complaint", "follow_up") and lab["unit"] and lab["unit"] != j.unit.value:
-            wrong.append(f"unit {lab['unit']}→{j.unit.value}")
+        wrong = _wrong(row, j)
         if lab["kind"] in ("complaint", "follow_up") and lab["unit"] and lab["thana"] != j.thana.value:
             wrong.append(f"thana {lab['thana']}→{j.thana.value}")
-        if row["author_kind"] == "citizen" and lab["reply_language"] != j.reply_language.value:
-            wrong.append(f"lang {lab['reply_language']}→{j.reply_language.value}")
         if lab["kind"] == "complaint" and lab["category"] != j.category.value:
             wrong.append(f"cat {lab['category']}→{j.category.value}")
         if wrong:
