@@ -24,6 +24,8 @@ from districts.models import PoliceStation, Unit, UnitType
 from . import codes, scoping, tally
 from .models import OPEN_STATUSES, Category, Channel, Complaint, Event, Message, MessageKind, Outcome, Priority, Status
 from .textclean import clean_text
+from .triage import fields as triage_fields
+from .triage.judge import judge
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +220,11 @@ def _prepare(text, channel, source_tweet_id, received_at, fields):
     for key in ("author_name", "author_location", "author_username"):
         if key in fields:
             fields[key] = clean_text(fields[key])[0][: Complaint._meta.get_field(key).max_length]
+    if "triage" not in fields:
+        # Filed by a person (dashboard, API, admin): the desk reads it as it reads a mention.
+        fields = triage_fields.merge(fields, triage_fields.complaint_fields(
+            judge(stored, author=fields.get("author_username"), lang_tag=fields.get("language")),
+            x_lang=fields.get("language", "")))
     values = dict(text=stored, channel=channel, source_tweet_id=source_tweet_id,
                   received_at=received_at or timezone.now(), **fields)
     data = {"channel": channel}

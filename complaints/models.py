@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +101,7 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(overdue_q(now))
 
     def with_related(self):
-        return self.select_related("unit", "category", "police_station", "suggested_unit", "noted_by")
+        return self.select_related("unit", "category", "police_station", "suggested_unit", "suggested_station", "noted_by")
 
 
 class Complaint(models.Model):
@@ -122,7 +123,10 @@ class Complaint(models.Model):
         help_text=_("Phone or address for complaints taken by phone or in person. Never tweeted."),
     )
     text = models.TextField(_("text"))
+    # The language the desk answers in ("hi" or "en"), as triage judged it from the words; X's own tag
+    # (often "in", "und", "qme" for Hinglish) is kept beside it for the record.
     language = models.CharField(_("language"), max_length=10, blank=True)
+    x_lang = models.CharField(_("language tag on X"), max_length=10, blank=True, db_default="")
     tweeted_at = models.DateTimeField(_("tweeted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
 
@@ -166,6 +170,15 @@ class Complaint(models.Model):
     )
     suggestion_reason = models.CharField(_("suggestion reason"), max_length=300, blank=True)
     suggestion_confidence = models.FloatField(_("suggestion confidence"), null=True, blank=True)
+    suggested_station = models.ForeignKey(
+        PoliceStation, verbose_name=_("suggested police station"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The desk's first reading of the mention (complaints.triage.Judgement.as_dict()): every finding with its
+    # confidence and the words that made it, so staff see why. Empty for complaints filed by hand.
+    triage = models.JSONField(_("triage"), default=dict, blank=True, db_default=Value({}, JSONField()))
+    # Photos and videos attached on X: [{"media_key", "type", "url", "preview_image_url", "alt_text", ...}].
+    media = models.JSONField(_("photos and videos"), default=list, blank=True, db_default=Value([], JSONField()))
     # Filed by hand for a tweet already filed as this other complaint, which the person filing may not
     # see (a restricted one): they are answered as if the tweet were new, and an HQ supervisor merges
     # the two. The tweet id stays on the first complaint only, so threads and replies follow it.

@@ -22,9 +22,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from seva import metrics
-
-from . import codes, feedback, public
+from . import codes, feedback, metrics, public
 from .api.throttling import TrackThrottle
 from .models import Complaint
 

@@ -1,27 +1,28 @@
 """What the dashboard shows of the ingest side (twitter_ingest): outbox rows, ingest health, good-work
 posts and fetching a tweet for manual intake. Each piece is looked up when used, so the pages keep
-working (and say what is missing) where the ingest side does not provide it."""
+working (and say what is missing) where the ingest side does not provide it.
 
-import importlib
+The ingest side is a sibling app the dashboard may not import (the layers in pyproject.toml): the
+project package connects it here at start-up (seva.apps). Unconnected, every lookup answers None."""
+
 import logging
-
-from django.apps import apps
 
 log = logging.getLogger(__name__)
 
+_ingest = {"model": lambda name: None, "module": lambda name: None}
+
+
+def connect(*, model, module):
+    """model(name) gives the ingest side's model class or None, module(name) its module or None."""
+    _ingest.update(model=model, module=module)
+
 
 def model(name):
-    try:
-        return apps.get_model("twitter_ingest", name)
-    except LookupError:
-        return None
+    return _ingest["model"](name)
 
 
 def module(name):
-    try:
-        return importlib.import_module(f"twitter_ingest.{name}")
-    except ImportError:
-        return None
+    return _ingest["module"](name)
 
 
 def _field_names(model_class):
@@ -93,7 +94,9 @@ def good_work_posts(limit=100):
     return rows
 
 
-TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "entities", "referenced_tweets", "note_tweet", "geo"]
+TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "entities", "referenced_tweets", "note_tweet", "geo",
+                "attachments"]
+MEDIA_FIELDS = ["type", "url", "preview_image_url", "alt_text", "width", "height"]
 
 
 def fetch_and_file(tweet_id):
@@ -107,7 +110,8 @@ def fetch_and_file(tweet_id):
         return None
     try:
         response = client.make_client().get_tweet(
-            tweet_id, tweet_fields=TWEET_FIELDS, expansions=["author_id"], user_fields=["username", "name", "location"])
+            tweet_id, tweet_fields=TWEET_FIELDS, expansions=["author_id", "attachments.media_keys"],
+            user_fields=["username", "name", "location"], media_fields=MEDIA_FIELDS)
         body = response.json() if hasattr(response, "json") else {}
         if not isinstance(body, dict) or not body.get("data"):
             return None

@@ -24,6 +24,7 @@ urlpatterns = [
     re_path(r"^export/league\.(?P<fmt>csv|xlsx)$", league.league_export, name="export_league"),
     path("ingest/", ingest.health, name="health"),
     path("good-work/", ingest.good_work, name="good_work"),
+    path("not-filed/", ingest.not_filed, name="not_filed"),
     path("account/tokens/", security.tokens_page, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", security.token_revoke, name="token_revoke"),
     path("security/lockouts/", security.lockouts_page, name="lockouts"),

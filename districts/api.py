@@ -4,8 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from complaints.api.permissions import HasStaffScope
-
+from .api_permissions import HasStaffScope
 from .models import Unit, UnitType, XAccount
 
 

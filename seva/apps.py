@@ -9,3 +9,6 @@ class SevaConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401
+        from .ingest_link import connect_dashboard
+
+        connect_dashboard()

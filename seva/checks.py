@@ -14,7 +14,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .client_address import trusted_networks
+from districts.client_address import trusted_networks
 
 SECRET_KEY_MIN_LENGTH = 50  # as Django's own security.W009
 SECRET_KEY_MIN_DISTINCT = 10

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import heartbeat, metrics
+from complaints import metrics
+
+from . import heartbeat
 
 
 def _database():

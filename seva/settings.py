@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
@@ -218,7 +219,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 # API throttles (issue 5): per user, per anonymous address, and the public code lookup (page and API),
-# counted per client address (seva/client_address.py, which reads X-Forwarded-For only from TRUSTED_PROXIES).
+# counted per client address (districts/client_address.py, which reads X-Forwarded-For only from TRUSTED_PROXIES).
 TRACK_THROTTLE = env.str("TRACK_THROTTLE", default="30/min")
 # Answers sent from the tracking page after resolution (satisfied / not satisfied), per client address and
 # per tracking code; empty turns a limit off.
@@ -341,7 +342,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "seva.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "districts.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
@@ -375,3 +376,11 @@ LOGGING["loggers"]["axes"] = {"level": env.str("AXES_LOG_LEVEL", default="WARNIN
 # Triage (complaints.triage): how often (seconds) a process looks for lexicon terms and registry changes made
 # in another process (a change made in this process is read at once).
 TRIAGE_RECHECK_SECONDS = env.int("TRIAGE_RECHECK_SECONDS", default=10)
+
+# The triage model (complaints/triage/model.py) is trained again every night on the seed set and HQ's
+# decisions; the new one becomes active only if it scores better on the same held-back lines.
+TRIAGE_TRAIN_HOUR_IST = env.int("TRIAGE_TRAIN_HOUR_IST", default=3)
+CELERY_BEAT_SCHEDULE["triage-train"] = {
+    "task": "complaints.tasks.train_triage",
+    "schedule": crontab(minute=15, hour=TRIAGE_TRAIN_HOUR_IST),
+}

@@ -135,7 +135,7 @@ def no_profile(db):
 def make_complaint(db):
     counter = iter(range(10**6))
 
-    def make(text="Mere ghar ke bahar jhagda ho raha hai, kripya madad karein", **fields):
+    def make(text="Mere mohalle mein raat ko der tak tez music bajta hai, kripya karyavahi karein", **fields):
         fields.setdefault("source_tweet_id", str(1861000000000000000 + next(counter)))
         fields.setdefault("author_username", "citizen")
         return lifecycle.file_complaint(text=text, **fields)

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from complaints import lifecycle
-from seva import metrics
+from complaints import metrics
 
 pytestmark = pytest.mark.django_db
 

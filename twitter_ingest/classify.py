@@ -1,14 +1,23 @@
-"""What a mention is, decided by rules in a fixed order (first match wins):
+"""What a mention is, decided in a fixed order (first match wins). The words are read by the desk's triage
+(complaints.triage.judge, told who wrote the tweet and where it sits); this module adds what only the
+ingest knows: threads, accounts and the complaint's state.
 
 1. a pure retweet → ignored;  our own post → ignored
 2. from a registered unit account:
-   in a complaint's thread + says "Noted" + the complaint is that unit's and waits for it → acknowledgement
-   in a complaint's thread, anything else → district update (flagged when it reads like disposal)
-   outside any complaint thread → good-work post
+   outside any complaint thread → good-work post (or a greeting)
+   in a complaint's thread, taking the matter up (cognizance, SHO directed, enquiry…) by the complaint's
+   unit while it waits for it → acknowledgement (Noted)
+   in a complaint's thread, anything else → district update; a plain update or a reported outcome from
+   the complaint's unit records Noted if none was recorded; a reported outcome is flagged for HQ
 3. from the complainant, quoting a valid tracking code of their complaint → status request
-4. from the complainant, in their complaint's thread → follow-up (a reopen request if it is resolved)
-5. a quote tweet or reply without any words of its own → ignored
-6. anything else → a new complaint
+4. from the complainant, in their complaint's thread → asking for the status, thanks (kept in the thread,
+   never a reopen request), or a follow-up (a reopen request if it is resolved)
+5. from an account not on file, in a forwarded complaint's thread, taking the matter up, whose name or bio
+   names the complaint's unit → an account for HQ to confirm (not a new complaint)
+6. a quote tweet or reply without any words of its own → ignored
+7. thanks, praise and greetings with nothing wrong in them → counted, not filed;
+   recruitment, politics, spam → not filed, kept for HQ to look over
+8. anything else → a new complaint
 
 The module only decides; filing.py carries the decision out through complaints.lifecycle."""
 
@@ -17,8 +26,8 @@ from dataclasses import dataclass, field
 
 from complaints import codes
 from complaints.models import Status
-
-from .gazetteer import normalise, words
+from complaints.triage.judge import Context
+from complaints.triage.judge import Kind as Reading
 
 
 class Kind:
@@ -30,74 +39,12 @@ class Kind:
     STATUS_REQUEST = "status_request"
     FOLLOW_UP = "follow_up"
     EMPTY = "empty"
+    APPRECIATION = "appreciation"
+    NOT_A_COMPLAINT = "not_complaint"
+    ACCOUNT_TO_CONFIRM = "account_to_confirm"
     COMPLAINT = "complaint"
 
 
-_NOTED = [normalise(p) for p in (
-    r"^\W*(ok(ay)?\W+)?noted\b", r"\bnoted\W*(sir|ji|👍|🙏|\.|$)", r"नोटेड", r"नोट किया", r"संज्ञान(ित| में लिया| लिया| में ले)",
-    r"^\W*संज्ञानित", r"^\W*acknowledged\b",
-)]
-_NOTED_RE = [re.compile(p, re.IGNORECASE) for p in _NOTED]
-
-_DISPOSAL_RE = re.compile("|".join(normalise(p) for p in (
-    r"निस्तारित", r"निस्तारण कर", r"\bresolved\b", r"\baction taken\b", r"\bdisposed\b", r"कार्यवाही की गयी",
-    r"कार्यवाही की गई", r"कार्रवाई की गई", r"गिरफ्तार कर", r"\barrested\b", r"मुकदमा पंजीकृत", r"\bfir registered\b",
-    r"\bfir lodged\b", r"समाधान कर",
-)), re.IGNORECASE)
-
-# Words that make a complaint urgent (a much shorter SLA and a prompt to hand it to Dial 112).
-URGENT_TERMS = [
-    "बचाओ", "बचा लो", "bachao", "bachaao", "help me", "save me", "sos", "emergency", "इमरजेंसी",
-    "accident", "एक्सीडेंट", "दुर्घटना", "हादसा", "suicide", "आत्महत्या", "खुदकुशी", "khudkushi",
-    "kidnap", "kidnapped", "kidnapping", "अपहरण", "अगवा", "agwa", "fire", "आग", "aag lagi", "जल रहा",
-    "gun", "pistol", "revolver", "तमंचा", "tamancha", "कट्टा", "katta", "goli", "गोली", "firing", "फायरिंग",
-    "chaku", "चाकू", "knife", "talwar", "तलवार", "murder", "हत्या", "qatl", "jaan se maar", "जान से मार",
-    "maar denge", "मार देंगे", "मार डालेंगे", "dhamki", "धमकी", "threat", "threatening", "रेप", "rape",
-    "बलात्कार", "missing child", "बच्चा गायब", "लापता",
-]
-# Complaints about offences against women and children are restricted to designated staff.
-SENSITIVE_TERMS = [
-    "rape", "रेप", "बलात्कार", "molest", "molestation", "छेड़छाड़", "chhedchhad", "छेड़खानी", "pocso", "पॉक्सो",
-    "sexual", "यौन", "dowry", "दहेज", "acid attack", "तेजाब",
-]
-
-
-def _phrase_table(terms):
-    table = {}
-    for term in terms:
-        key = tuple(w for w, _ in words(term))
-        if key:
-            table.setdefault(len(key), set()).add(key)
-    return table
-
-
-_URGENT = _phrase_table(URGENT_TERMS)
-_SENSITIVE = _phrase_table(SENSITIVE_TERMS)
-
-
-def _match_phrases(text, table):
-    tokens = words(text)
-    norm = [w for w, _ in tokens]
-    found = []
-    for size, keys in table.items():
-        for i in range(len(norm) - size + 1):
-            key = tuple(norm[i:i + size])
-            if key in keys:
-                surface = " ".join(s for _, s in tokens[i:i + size])
-                if surface not in found:
-                    found.append(surface)
-    return found
-
-
-def urgent_terms(text):
-    return _match_phrases(text, _URGENT)
-
-
-def is_sensitive(text):
-    return bool(_match_phrases(text, _SENSITIVE))
-
-
-_LEADING_MENTIONS = re.compile(r"^(\s*@\w{1,15})+")
 _ALL_MENTIONS = re.compile(r"@\w{1,15}")
 _URLS = re.compile(r"https?://\S+")
 
@@ -105,15 +52,6 @@ _URLS = re.compile(r"https?://\S+")
 def own_words(text):
     """The text without @mentions and links: what the author wrote themselves."""
     return _URLS.sub(" ", _ALL_MENTIONS.sub(" ", text or "")).strip()
-
-
-def says_noted(text):
-    body = normalise(_LEADING_MENTIONS.sub("", text or "")).strip()
-    return any(p.search(body) for p in _NOTED_RE)
-
-
-def reads_like_disposal(text):
-    return bool(_DISPOSAL_RE.search(normalise(text or "")))
 
 
 @dataclass
@@ -127,6 +65,7 @@ class ThreadComplaint:
     author_id: str = ""
     author_username: str = ""
     tracking_code: str = ""
+    noted: bool = False
 
 
 @dataclass
@@ -143,33 +82,84 @@ def is_complainant(complaint, author_id, username):
     return bool(username) and complaint.author_username.lower() == username.lower()
 
 
-def decide(*, text, ref_types, author_id, username, author_unit_id, is_own, thread, code_complaint):
-    """`thread`: the complaint whose thread this tweet is in (or None); `code_complaint`: the complaint of a
-    tracking code quoted in the text (or None); `author_unit_id`: the unit of the author's registered account."""
+def context_for(thread, *, author_is_unit, thread_unit_slug, complainant):
+    """Where the tweet sits, as triage reads it: in the thread of HQ's forward to a unit (a unit replying),
+    under the author's own complaint, or neither."""
+    if thread is None:
+        return None
+    if author_is_unit:
+        return Context("hq_forward", thread_unit_slug)
+    if complainant:
+        return Context("own_complaint")
+    return None
+
+
+def decide(*, judgement, text, ref_types, author_id, username, author_unit_id, is_own, thread, code_complaint,
+           candidate_unit_id=None):
+    """`judgement`: triage's reading of the text (with the context from context_for); `thread`: the
+    complaint whose thread this tweet is in (or None); `code_complaint`: the complaint of a tracking code
+    quoted in the text (or None); `author_unit_id`: the unit of the author's registered account;
+    `candidate_unit_id`: for an account not on file whose reply takes the matter up, the unit its name or
+    bio names (or None)."""
     if ref_types == {"retweeted"}:
         return Decision(Kind.RETWEET, reason="pure retweet")
     if is_own:
         return Decision(Kind.OWN_POST, reason="our own post")
+    read = judgement.kind.value
+    why = judgement.kind.evidence[0].rule if judgement.kind.evidence else ""
     if author_unit_id is not None:
         if thread is None:
-            return Decision(Kind.GOOD_WORK, reason="unit post outside any complaint thread")
-        if says_noted(text):
-            waiting = thread.status in (Status.FORWARDED, Status.REOPENED)
-            if author_unit_id in thread.unit_subtree and waiting:
-                return Decision(Kind.NOTED, thread, "noted by the complaint's unit")
-            why = "not the complaint's unit" if author_unit_id not in thread.unit_subtree else f"complaint is {thread.status}"
-            return Decision(Kind.DISTRICT_UPDATE, thread, f"'Noted' kept as a message: {why}")
-        disposal = reads_like_disposal(text)
-        return Decision(Kind.DISTRICT_UPDATE, thread, "reads like disposal: HQ to confirm" if disposal else "",
-                        {"disposal": disposal})
+            return Decision(Kind.GOOD_WORK, reason="greeting from a unit" if read == Reading.GREETING
+                            else "unit post outside any complaint thread")
+        return _unit_reply(judgement, why, author_unit_id, thread)
     if code_complaint is not None and is_complainant(code_complaint, author_id, username):
         return Decision(Kind.STATUS_REQUEST, code_complaint, f"asked for the status of {code_complaint.tracking_code}")
     if thread is not None and is_complainant(thread, author_id, username):
+        if read == Reading.STATUS_REQUEST:
+            return Decision(Kind.STATUS_REQUEST, thread, "asked for the status in the complaint's thread")
+        if read in (Reading.APPRECIATION, Reading.GREETING):
+            return Decision(Kind.FOLLOW_UP, thread, "thanks", {"reopen_request": False, "thanks": True})
         reopen = thread.status in (Status.RESOLVED, Status.CLOSED)
         return Decision(Kind.FOLLOW_UP, thread, "reopen requested" if reopen else "", {"reopen_request": reopen})
+    if candidate_unit_id is not None and thread is not None and candidate_unit_id in thread.unit_subtree:
+        return Decision(Kind.ACCOUNT_TO_CONFIRM, thread,
+                        f"Noted from @{username}, not on file, whose profile names the unit: HQ to confirm")
     if not own_words(text):
         return Decision(Kind.EMPTY, reason="no words of its own (only mentions or links)")
+    if read in (Reading.APPRECIATION, Reading.GREETING):
+        return Decision(Kind.APPRECIATION, reason=f"{read}: {_words(judgement)}", flags={"read": read})
+    if read == Reading.NOISE:
+        return Decision(Kind.NOT_A_COMPLAINT, reason=f"not a complaint ({why}): {_words(judgement)}")
     return Decision(Kind.COMPLAINT, thread, "", {"thread_of_other": thread is not None})
+
+
+def _unit_reply(judgement, why, author_unit_id, thread):
+    ours = author_unit_id in thread.unit_subtree
+    waiting = thread.status in (Status.FORWARDED, Status.REOPENED)
+    if judgement.records_noted:
+        if ours and waiting:
+            return Decision(Kind.NOTED, thread, f"noted by the complaint's unit: {_words(judgement)}")
+        why_not = "not the complaint's unit" if not ours else f"complaint is {thread.status}"
+        return Decision(Kind.DISTRICT_UPDATE, thread, f"'Noted' kept as a message: {why_not}",
+                        {"disposal": False, "notes": False})
+    disposal = why == "unit_reports_outcome"
+    notes = bool(judgement.notes_if_unnoted and ours and waiting and not thread.noted)
+    if disposal:
+        reason = "reads like disposal: HQ to confirm"
+    elif judgement.not_concerned:
+        reason = "the unit says the place is another unit's: HQ to look"
+    elif not ours:
+        reason = "reply from another unit"
+    else:
+        reason = ""
+    if notes:
+        reason = f"{reason}; Noted recorded by the unit's reply" if reason else "Noted recorded by the unit's reply"
+    return Decision(Kind.DISTRICT_UPDATE, thread, reason,
+                    {"disposal": disposal, "not_concerned": judgement.not_concerned, "notes": notes})
+
+
+def _words(judgement):
+    return ", ".join(f"“{w}”" for w in dict.fromkeys(judgement.kind.words)) or "-"
 
 
 def codes_in(text):

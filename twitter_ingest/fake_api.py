@@ -13,6 +13,8 @@ whole seconds (a millisecond value is a 400, as on X).
 Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/users     [{"id", "username", "name", "location"}]
   POST /_sandbox/tweets    [{"id"?, "author": username, "text", "in_reply_to"?, "created_at"?, ...}]
+                           "media": [{"type": "photo|video|animated_gif", "alt_text"?, ...}] attaches media
+                           (served under includes.media for expansions=attachments.media_keys)
   POST /_sandbox/faults    {"route": "mentions|post|me|user|tweets|any", "status": 429|503|401|402|..,
                             "reset_in": s, "delay": s, "count": n, "rate": p, "after": bool, "skip": n}
                            "skip" lets that many matching requests through first;
@@ -27,7 +29,8 @@ Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/delete    {"ids": [...]}         mark tweets deleted
   POST /_sandbox/noted     {"delay": s}          district accounts answer HQ forwards with "Noted"
   GET  /_sandbox/posted    tweets created through POST /2/tweets
-  GET  /_sandbox/requests  how many requests each route has had
+  GET  /_sandbox/requests  how many requests each route has had, and how many were cut short (the client
+                           went away before sending the whole body: such a request has no effect, as on X)
   POST /_sandbox/reset
 """
 
@@ -47,6 +50,9 @@ MAX_REACHABLE_OWN = 3200     # an account's own posts
 _WHOLE_SECONDS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)")
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 DEFAULT_USER_FIELDS = ("id", "name", "username")
+DEFAULT_MEDIA_FIELDS = ("media_key", "type")
+# The first part of a media key says its kind, as on X ("3_..." a photo).
+MEDIA_KEY_PREFIX = {"photo": "3", "video": "7", "animated_gif": "16"}
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
 LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900}
 
@@ -83,6 +89,7 @@ class FakeX:
         self.tweets = {}         # id -> tweet dict (full)
         self.deleted = set()
         self.places = {}         # id -> place dict
+        self.media = {}          # media_key -> media object (X's shape)
         self.posted = []         # ids created through POST /2/tweets
         self.faults = []         # list of fault dicts
         self.noted_delay = None  # seconds, or None for no scripted district replies
@@ -90,6 +97,7 @@ class FakeX:
         self.buckets = {}        # (route, token) -> [remaining, reset_epoch]
         self.limits = dict(LIMITS)  # requests per 15 minutes per route and token
         self.requests = []       # (method, path) log for tests
+        self.cut_short = 0       # requests whose client went away before its body was all sent
         self.reject_duplicates = True
         self.latency = {}        # route -> seconds every answer waits after the request took effect
         self.clock_offset = 0.0  # seconds X's clock is off ours
@@ -122,6 +130,7 @@ class FakeX:
         with self.lock:
             tweet = dict(spec)
             place = tweet.pop("place", None)
+            media = tweet.pop("media", None)
             if isinstance(place, dict):
                 self.places[place["id"]] = place
                 tweet["geo"] = {"place_id": place["id"]}
@@ -134,6 +143,9 @@ class FakeX:
             tweet["id"] = str(tweet["id"])
             tweet["created_at"] = created or fmt_time(created_dt)
             tweet.setdefault("edit_history_tweet_ids", [tweet["id"]])
+            if media:
+                keys = [self._attach(spec, created_dt)["media_key"] for spec in _as_list(media)]
+                tweet["attachments"] = {**tweet.get("attachments", {}), "media_keys": keys}
             parent_id = tweet.pop("in_reply_to", None)
             if parent_id:
                 parent = self.tweets.get(str(parent_id))
@@ -154,6 +166,33 @@ class FakeX:
                     tweet["entities"] = {"mentions": mentions}
             self.tweets[tweet["id"]] = tweet
             return tweet
+
+    def add_media(self, obj):
+        """A media object as X describes it (media_key, type, and url, preview_image_url, alt_text, ...)."""
+        with self.lock:
+            obj = dict(obj, media_key=str(obj["media_key"]))
+            self.media[obj["media_key"]] = obj
+            return obj
+
+    def _attach(self, spec, created_dt):
+        """The media object for one attachment of a new tweet, from a short spec ({"type", "alt_text"}).
+        As on X: a media id is a snowflake like a tweet's; a photo has a url, a video or GIF only a preview
+        image (its files are variants, which we do not serve); no alt_text key when there is none."""
+        spec = dict(spec)
+        kind = spec.pop("type", "photo")
+        self.seq += 1
+        media_id = snowflake(created_dt, self.seq)
+        name = _token(media_id)
+        obj = {"media_key": f"{MEDIA_KEY_PREFIX.get(kind, '3')}_{media_id}", "type": kind}
+        if kind == "photo":
+            obj.update(url=f"https://pbs.twimg.com/media/{name}.jpg", width=1200, height=900)
+        elif kind == "video":
+            obj.update(preview_image_url=f"https://pbs.twimg.com/ext_tw_video_thumb/{media_id}/pu/img/{name}.jpg",
+                       width=1280, height=720, duration_ms=15000)
+        else:
+            obj.update(preview_image_url=f"https://pbs.twimg.com/tweet_video_thumb/{name}.jpg", width=480, height=270)
+        obj.update(spec)
+        return self.add_media(obj)
 
     def now(self):
         return datetime.now(timezone.utc) + timedelta(seconds=self.clock_offset)
@@ -191,6 +230,10 @@ class FakeX:
         wanted = set(DEFAULT_USER_FIELDS) | fields
         return {k: v for k, v in user.items() if k in wanted}
 
+    def _shape_media(self, obj, fields):
+        wanted = set(DEFAULT_MEDIA_FIELDS) | fields
+        return {k: v for k, v in obj.items() if k in wanted}
+
     def timeline(self, user_id, query, own=False):
         with self.lock:
             self._materialise_noted()
@@ -227,6 +270,7 @@ class FakeX:
             fields = set(filter(None, query.get("tweet.fields", "").split(",")))
             user_fields = set(filter(None, query.get("user.fields", "").split(",")))
             expansions = set(filter(None, query.get("expansions", "").split(",")))
+            media_fields = set(filter(None, query.get("media.fields", "").split(",")))
             body = {"meta": {"result_count": len(page)}}
             if not page:
                 return body
@@ -235,7 +279,7 @@ class FakeX:
             if rest:
                 body["meta"]["next_token"] = _token(page[-1]["id"])
             includes, errors = {}, []
-            users, tweets, places = {}, {}, {}
+            users, tweets, places, media = {}, {}, {}, {}
             for t in page:
                 if "author_id" in expansions and t.get("author_id") in self.users:
                     users[t["author_id"]] = self.users[t["author_id"]]
@@ -260,12 +304,18 @@ class FakeX:
                 place_id = t.get("geo", {}).get("place_id")
                 if "geo.place_id" in expansions and place_id:
                     places[place_id] = self.places.get(place_id) or {"id": place_id, "full_name": "Unknown"}
+                if "attachments.media_keys" in expansions:
+                    for key in t.get("attachments", {}).get("media_keys", []):
+                        if key in self.media:
+                            media[key] = self._shape_media(self.media[key], media_fields)
             if users:
                 includes["users"] = [self._shape_user(u, user_fields) for u in users.values()]
             if tweets:
                 includes["tweets"] = list(tweets.values())
             if places:
                 includes["places"] = list(places.values())
+            if media:
+                includes["media"] = list(media.values())
             if includes:
                 body["includes"] = includes
             if errors:
@@ -277,6 +327,9 @@ class FakeX:
         """Return (status, body)."""
         with self.lock:
             text = payload.get("text", "")
+            if not text.strip() and not payload.get("media"):
+                return 400, _problem(400, "One or more parameters to your request was invalid.",
+                                     errors=[{"message": "$.text: a post needs text or media"}])
             if payload.get("quote_tweet_id"):
                 return 403, _problem(403, "Quote posts are not available on this access tier.")
             reply_to = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
@@ -365,10 +418,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _body(self):
+    def _read_body(self):
+        """The request's body, or None when the connection ended before all of it arrived (a client killed
+        between sending the headers and the body): X never acts on a request it did not get whole."""
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
-        return json.loads(raw or b"{}")
+        return raw if len(raw) == length else None
+
+    def _body(self):
+        return json.loads(self._raw or b"{}")
 
     def _token(self):
         auth = self.headers.get("authorization", "")
@@ -404,6 +462,12 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         route = self._route(method, path)
         self.fake.requests.append((method, path))
+        self._raw = self._read_body()
+        if self._raw is None:
+            with self.fake.lock:
+                self.fake.cut_short += 1
+            self.close_connection = True
+            return None
         if route == "sandbox":
             return self._sandbox(method, path)
         fault = self.fake.take_fault(route)
@@ -485,6 +549,7 @@ class Handler(BaseHTTPRequestHandler):
                 for method_, path_ in fake.requests:
                     route = self._route(method_, path_)
                     counts[route] = counts.get(route, 0) + 1
+                counts["cut_short"] = fake.cut_short
             return self._send(200, {"data": counts})
         if method == "GET" and name == "tweets":
             with fake.lock:
@@ -588,6 +653,8 @@ def load_feed(fake, path):
             elif "data" in item or "includes" in item:
                 for user in item.get("includes", {}).get("users", []):
                     fake.add_user(user)
+                for obj in item.get("includes", {}).get("media", []):
+                    fake.add_media(obj)
                 for tweet in _as_list(item.get("data") or []):
                     fake.add_tweet(tweet)
             else:

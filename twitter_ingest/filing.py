@@ -16,24 +16,30 @@ import hashlib
 import json
 import logging
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from complaints import lifecycle
-from complaints.models import Complaint, MessageKind, Priority
+from complaints.models import Complaint, MessageKind
+from complaints.triage import fields as triage_fields
+from complaints.triage import model as triage_model
+from complaints.triage.judge import judge
 from districts.models import XAccount
 
 from . import classify, outbox
 from .classify import Kind, ThreadComplaint
 from .gazetteer import Gazetteer, words
-from .models import AccountState, DuplicateSuggestion, GoodWorkPost, Mention, Outbox, Outcome, RejectedInput, Source
-from .tweets import envelopes_from_response, safe
+from .models import (AccountCandidate, AccountState, DuplicateSuggestion, GoodWorkPost, Mention, NotFiled, Outbox,
+                     Outcome, RejectedInput, Source)
+from .tweets import envelopes_from_response, media_of, safe
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,14 @@ INGEST = lifecycle.Actor(name="ingest")
 DUP_WINDOW = timedelta(hours=6)
 DUP_THRESHOLD = 0.6
 RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
+# An account's name or bio must say "police" before it can stand for a unit (a citizen's bio names a town too).
+_POLICE_WORD = re.compile(r"police|पुलिस|पुलीस|thana|थाना|कमिश्नरेट|commissionerate", re.IGNORECASE)
+
+
+class Suggestion(NamedTuple):
+    unit: object
+    confidence: float
+    reason: str
 
 
 @dataclass
@@ -92,7 +106,8 @@ class Filer:
     def _thread_view(self, complaint):
         return ThreadComplaint(pk=complaint.pk, status=complaint.status, unit_id=complaint.unit_id,
                                unit_subtree=self.subtree(complaint.unit_id), author_id=complaint.author_id,
-                               author_username=complaint.author_username, tracking_code=complaint.tracking_code)
+                               author_username=complaint.author_username, tracking_code=complaint.tracking_code,
+                               noted=complaint.noted_at is not None)
 
     def _load_recent(self):
         since = timezone.now() - DUP_WINDOW
@@ -177,6 +192,7 @@ class Filer:
             summary.already += len(chunk) - len(owned)
             self._lookups(owned)
             good, dups, updates = [], [], []
+            self.not_filed, self.candidates = [], []
             now = timezone.now()
 
             def settle(env, mention, outcome, reason, complaint_id):
@@ -206,6 +222,10 @@ class Filer:
                 self._save_outcomes(updates)
             if good:
                 GoodWorkPost.objects.bulk_create(good)
+            if self.not_filed:
+                NotFiled.objects.bulk_create(self.not_filed)
+            if self.candidates:
+                AccountCandidate.objects.bulk_create(self.candidates)
             if dups:
                 DuplicateSuggestion.objects.bulk_create(dups, ignore_conflicts=True)
             if checkpoint is not None:
@@ -331,13 +351,13 @@ class Filer:
         return complaint
 
     def _file_carefully(self, env, mention, good, dups):
-        kept = (len(good), len(dups), list(self.recent))
+        kept = (len(good), len(dups), list(self.recent), len(self.not_filed), len(self.candidates))
         try:
             with transaction.atomic():
                 return self._file_one(env, mention, good, dups)
         except Exception as exc:  # recorded on the mention, never lost and never retried for ever
             log.exception("mention %s could not be filed", env.tweet_id)
-            del good[kept[0]:], dups[kept[1]:]
+            del good[kept[0]:], dups[kept[1]:], self.not_filed[kept[3]:], self.candidates[kept[4]:]
             self.recent = kept[2]
             return Outcome.REJECTED, f"error: {type(exc).__name__}: {exc}", None
 
@@ -368,9 +388,19 @@ class Filer:
             if code in self.by_code:
                 code_complaint = self._thread_view(self._complaint(self.by_code[code]))
                 break
+        complainant = thread is not None and classify.is_complainant(thread, env.author_id, username)
+        context = classify.context_for(thread, author_is_unit=author_unit is not None,
+                                       thread_unit_slug=self._slug(thread.unit_id) if thread else None,
+                                       complainant=complainant)
+        reading = judge(text, author=username, author_unit=self._slug(author_unit), context=context,
+                        lang_tag=str(env.tweet.get("lang") or ""))
+        candidate = None
+        if author_unit is None and not is_own and thread is not None and not complainant:
+            candidate = self._candidate_unit(env, thread)
         decision = classify.decide(
-            text=text, ref_types={t for t, _ in env.refs}, author_id=env.author_id, username=username,
-            author_unit_id=author_unit, is_own=is_own, thread=thread, code_complaint=code_complaint)
+            judgement=reading, text=text, ref_types={t for t, _ in env.refs}, author_id=env.author_id,
+            username=username, author_unit_id=author_unit, is_own=is_own, thread=thread,
+            code_complaint=code_complaint, candidate_unit_id=candidate)
         kind = decision.kind
         if kind in (Kind.RETWEET, Kind.OWN_POST, Kind.EMPTY):
             return Outcome.IGNORED, decision.reason, None
@@ -378,11 +408,29 @@ class Filer:
             good.append(GoodWorkPost(mention=mention, unit_id=author_unit, handle=username[:50], text=safe(text),
                                      tweeted_at=env.created_at))
             return Outcome.GOOD_WORK, decision.reason, None
+        if kind in (Kind.APPRECIATION, Kind.NOT_A_COMPLAINT):
+            unit_slug = reading.unit.value
+            self.not_filed.append(NotFiled(
+                mention=mention, kind=decision.flags.get("read") or NotFiled.Kind.NOT_A_COMPLAINT,
+                unit_id=self._unit_id(unit_slug), handle=username[:50], text=safe(text),
+                words=list(dict.fromkeys(reading.kind.words))[:20], tweeted_at=env.created_at))
+            outcome = Outcome.APPRECIATION if kind == Kind.APPRECIATION else Outcome.NOT_A_COMPLAINT
+            return outcome, decision.reason, None
+        if kind == Kind.ACCOUNT_TO_CONFIRM:
+            author = env.author or {}
+            self.candidates.append(AccountCandidate(
+                mention=mention, complaint_id=thread.pk, unit_id=candidate, handle=username[:50],
+                user_id=env.author_id[:20], name=str(author.get("name") or "")[:100],
+                bio=str(author.get("description") or "")[:400], text=safe(text), tweeted_at=env.created_at,
+                evidence=self._candidate_reading(env, thread).as_dict()))
+            return Outcome.ACCOUNT_TO_CONFIRM, decision.reason, thread.pk
         complaint = self._complaint(decision.complaint.pk) if decision.complaint else None
         unit = self.units.get(author_unit) if author_unit else None
         actor = lifecycle.Actor(name=f"@{username}"[:150], unit=unit) if username else INGEST
-        deferrable = (kind == Kind.FOLLOW_UP and not decision.flags.get("reopen_request")) or (
-            kind == Kind.DISTRICT_UPDATE and not decision.flags.get("disposal"))
+        flags = decision.flags
+        deferrable = (kind == Kind.FOLLOW_UP and not flags.get("reopen_request")) or (
+            kind == Kind.DISTRICT_UPDATE and not (flags.get("disposal") or flags.get("notes")
+                                                  or flags.get("not_concerned")))
         if deferrable and self.pending_notes is not None:
             # Plain follow-ups and unit replies go in with one INSERT per run (lifecycle.add_notes).
             message_kind = MessageKind.CITIZEN if kind == Kind.FOLLOW_UP else MessageKind.DISTRICT
@@ -398,57 +446,104 @@ class Filer:
             self.complaints[fresh.pk] = fresh
             return Outcome.NOTED, decision.reason, fresh.pk
         if kind == Kind.DISTRICT_UPDATE:
-            fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.DISTRICT, tweet_id=env.tweet_id,
-                                       needs_attention=bool(decision.flags.get("disposal")))
-            if decision.flags.get("disposal"):
-                lifecycle.record(fresh, "disposal_reported", actor=actor, note=text[:500],
-                                 data={"tweet_id": env.tweet_id, "needs_attention": True})
-            return Outcome.DISTRICT_UPDATE, decision.reason, complaint.pk
+            return self._district_update(env, decision, complaint, unit, actor)
         if kind == Kind.STATUS_REQUEST:
             outbox.queue_status_reply(complaint, env.tweet_id)
             return Outcome.STATUS_REQUEST, decision.reason, complaint.pk
         if kind == Kind.FOLLOW_UP:
             fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.CITIZEN, tweet_id=env.tweet_id)
-            if decision.flags.get("reopen_request"):
+            if flags.get("reopen_request"):
                 lifecycle.record(fresh, "reopen_requested", actor=actor, note=text[:500],
                                  data={"tweet_id": env.tweet_id})
             self.complaints[fresh.pk] = fresh
             return Outcome.FOLLOW_UP, decision.reason, fresh.pk
-        return self._new_complaint(env, decision, dups)
+        return self._new_complaint(env, decision, dups, reading)
 
-    def _new_complaint(self, env, decision, dups):
-        spec, suggestion = self._complaint_spec(env)
+    def _district_update(self, env, decision, complaint, unit, actor):
+        flags, text = decision.flags, env.text
+        if flags.get("notes"):
+            # A plain update (or a reported outcome) from the complaint's unit shows it has the matter:
+            # Noted, when none was recorded.
+            complaint = lifecycle.note(complaint, by_unit=unit, actor=actor, tweet_id=env.tweet_id, at=env.created_at,
+                                       note=text[:500])
+            self.complaints[complaint.pk] = complaint
+        attention = bool(flags.get("disposal") or flags.get("not_concerned"))
+        fresh = lifecycle.add_note(complaint, text, actor=actor, kind=MessageKind.DISTRICT, tweet_id=env.tweet_id,
+                                   needs_attention=attention)
+        if flags.get("disposal"):
+            lifecycle.record(fresh, "disposal_reported", actor=actor, note=text[:500],
+                             data={"tweet_id": env.tweet_id, "needs_attention": True})
+        self.complaints[fresh.pk] = fresh
+        return Outcome.DISTRICT_UPDATE, decision.reason, fresh.pk
+
+    def _slug(self, unit_id):
+        unit = self.units.get(unit_id) if unit_id is not None else None
+        return unit.slug if unit else None
+
+    def _unit_id(self, slug):
+        if not slug:
+            return None
+        if not hasattr(self, "_unit_ids"):
+            self._unit_ids = {u.slug: pk for pk, u in self.units.items()}
+        return self._unit_ids.get(slug)
+
+    def _candidate_unit(self, env, thread):
+        """For a reply from an account not on file in a forwarded complaint's thread: the unit its name or bio
+        names, when the reply reads as that unit taking the matter up."""
+        if thread.unit_id is None or thread.status not in ("forwarded", "reopened"):
+            return None
+        author = env.author or {}
+        profile = f"{author.get('name') or ''} | {author.get('description') or ''}"
+        if not _POLICE_WORD.search(profile):
+            return None
+        named = self._unit_id(judge(profile).unit.value)
+        if named is None or named not in thread.unit_subtree:
+            return None
+        reading = self._candidate_reading(env, thread, named)
+        return named if reading.records_noted else None
+
+    def _candidate_reading(self, env, thread, unit_id=None):
+        slug = self._slug(unit_id or thread.unit_id)
+        return judge(env.text, author=env.username, author_unit=slug,
+                     context=classify.Context("hq_forward", self._slug(thread.unit_id)))
+
+    def _new_complaint(self, env, decision, dups, reading):
+        spec, suggestion = self._complaint_spec(env, reading)
         if self.pending is not None:
             self.pending.append((env, decision, suggestion, spec))
             self.pending_tweets.add(env.tweet_id)
             self.pending_conversations.add(spec["conversation_id"])
             return None
+        _model_suggestions([spec])
+        suggestion = suggestion or _suggestion_of(spec, self.units)
         try:
             complaint = lifecycle.file_complaint(actor=INGEST, **spec)
         except lifecycle.DuplicateTweet as exc:
             return Outcome.IGNORED, f"already filed as {exc.existing.tracking_code}", exc.existing.pk
         return self._after_filing(env, decision, suggestion, complaint, dups)
 
-    def _complaint_spec(self, env):
+    def _complaint_spec(self, env, reading):
         text = env.text
         author = env.author or {}
         location = author.get("location") if isinstance(author.get("location"), str) else ""
-        place = (env.place or {}).get("full_name") or ""
-        tagged = [h for h in env.tagged if h.lower() not in self.own_handles]
-        suggestion = self.gazetteer.suggest(text, tagged=tagged, location=location, place=place)
-        urgent = classify.urgent_terms(text)
         spec = dict(
             text=text, source_tweet_id=env.tweet_id,
             conversation_id=env.conversation_id or env.tweet_id, author_id=env.author_id[:20],
             author_username=env.username or "", author_name=str(author.get("name") or ""),
-            author_location=location or "", language=str(env.tweet.get("lang") or "")[:10],
-            tweeted_at=env.created_at, urgent_terms=urgent, is_restricted=classify.is_sensitive(text),
+            author_location=location or "", tweeted_at=env.created_at, media=media_of(env),
+            **triage_fields.complaint_fields(reading, x_lang=str(env.tweet.get("lang") or "")),
         )
-        if urgent:
-            spec["priority"] = Priority.URGENT
-        if suggestion:
-            spec.update(suggested_unit=suggestion.unit, suggestion_reason=suggestion.reason,
-                        suggestion_confidence=suggestion.confidence)
+        suggestion = _suggestion_of(spec, self.units)
+        if suggestion is None:
+            # Nothing in the words places it: the tagged handles, the author's profile location and the
+            # tweet's place still may.
+            place = (env.place or {}).get("full_name") or ""
+            tagged = [h for h in env.tagged if h.lower() not in self.own_handles]
+            found = self.gazetteer.suggest("", tagged=tagged, location=location, place=place)
+            if found:
+                suggestion = Suggestion(found.unit, found.confidence, found.reason)
+                spec.update(suggested_unit=found.unit, suggestion_reason=found.reason,
+                            suggestion_confidence=found.confidence)
         return spec, suggestion
 
     def _refers_to_pending(self, env):
@@ -471,8 +566,11 @@ class Filer:
         pending, self.pending = self.pending, []
         self.pending_tweets, self.pending_conversations = set(), set()
         settle = self._settle
-        results = lifecycle.file_complaints([spec for _, _, _, spec in pending], actor=INGEST)
-        for (env, decision, suggestion, _), result in zip(pending, results):
+        specs = [spec for _, _, _, spec in pending]
+        _model_suggestions(specs)
+        results = lifecycle.file_complaints(specs, actor=INGEST)
+        for (env, decision, suggestion, spec), result in zip(pending, results):
+            suggestion = suggestion or _suggestion_of(spec, self.units)
             mention = self.claimed[env.tweet_id]
             if isinstance(result, lifecycle.DuplicateTweet):
                 settle(env, mention, Outcome.IGNORED, f"already filed as {result.existing.tracking_code}",
@@ -503,6 +601,31 @@ class Filer:
             lifecycle.forward(complaint, suggestion.unit, actor=lifecycle.Actor(name="auto-forward"),
                               note=suggestion.reason)
         return Outcome.COMPLAINT, suggestion.reason if suggestion else "", complaint.pk
+
+
+def _suggestion_of(spec, units):
+    unit_id = spec.get("suggested_unit_id")
+    if unit_id is None or unit_id not in units:
+        return None
+    return Suggestion(units[unit_id], spec.get("suggestion_confidence") or 0.0, spec.get("suggestion_reason") or "")
+
+
+def _model_suggestions(specs):
+    """The learned model ranks and suggests (one vectorised call per run of new complaints): its ranking is
+    kept with the judgement, and where the rules placed a complaint nowhere its best unit is suggested,
+    never forwarded on its own (its confidence stays below the auto-forward threshold)."""
+    ranked = triage_model.predict_many([spec["text"] for spec in specs])
+    if ranked is None:
+        return
+    for spec, suggestions in zip(specs, ranked):
+        spec["triage"] = {**spec["triage"], "model": suggestions.as_dict()}
+        if spec.get("suggested_unit_id") or spec.get("suggested_unit") or not suggestions.unit:
+            continue
+        slug, probability = suggestions.unit[0]
+        unit_id = triage_fields.unit_id(slug)
+        if unit_id and probability >= triage_model.SUGGEST_AT:
+            spec.update(suggested_unit_id=unit_id, suggestion_confidence=round(min(probability, 0.5) * 0.8, 2),
+                        suggestion_reason=f"model {suggestions.version}: {slug} ({probability:.0%})")
 
 
 def record_problems(problems, source, line=None):

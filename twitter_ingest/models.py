@@ -19,6 +19,9 @@ class Outcome(models.TextChoices):
     NOTED = "noted", _("Acknowledgement (Noted)")
     DISTRICT_UPDATE = "district_update", _("District update")
     GOOD_WORK = "good_work", _("Good-work post")
+    APPRECIATION = "appreciation", _("Thanks or greeting (counted, not filed)")
+    NOT_A_COMPLAINT = "not_complaint", _("Not a complaint (kept for HQ to look over)")
+    ACCOUNT_TO_CONFIRM = "account_to_confirm", _("Noted from an account not on file (HQ to confirm)")
     STATUS_REQUEST = "status_request", _("Status request")
     IGNORED = "ignored", _("Ignored")
     REJECTED = "rejected", _("Rejected")
@@ -158,6 +161,68 @@ class GoodWorkPost(models.Model):
 
     def __str__(self):
         return f"@{self.handle}: {self.text[:40]}"
+
+
+class NotFiled(models.Model):
+    """A mention the desk read as no complaint: a citizen's thanks, praise or festival greeting (counted per
+    unit for the review, never answered with a code), or recruitment, politics, spam. Kept so that HQ can
+    look them over and file one by hand when the reading was wrong."""
+
+    class Kind(models.TextChoices):
+        APPRECIATION = "appreciation", _("Thanks or praise")
+        GREETING = "greeting", _("Greeting")
+        NOT_A_COMPLAINT = "not_complaint", _("Not a complaint")
+
+    mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="not_filed")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    handle = models.CharField(_("handle"), max_length=50, blank=True)
+    text = models.TextField(_("text"))
+    words = models.JSONField(_("words that decided it"), default=list, blank=True)
+    tweeted_at = models.DateTimeField(_("tweeted at"), null=True, blank=True, db_index=True)
+    filed_as = models.ForeignKey(Complaint, verbose_name=_("filed by hand as"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-tweeted_at", "-id"]
+        verbose_name = _("mention not filed")
+        verbose_name_plural = _("mentions not filed")
+
+    def __str__(self):
+        return f"{self.kind}: {self.text[:40]}"
+
+
+class AccountCandidate(models.Model):
+    """A "Noted" in a forwarded complaint's thread from an account not on file whose name or bio names the
+    complaint's unit: put before HQ to confirm (register the account and record the Noted) or dismiss."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for HQ")
+        CONFIRMED = "confirmed", _("Confirmed and registered")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="account_candidate")
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit named"), on_delete=models.PROTECT, related_name="+")
+    handle = models.CharField(_("handle"), max_length=50)
+    user_id = models.CharField(_("X user id"), max_length=20, blank=True)
+    name = models.CharField(_("name on X"), max_length=100, blank=True)
+    bio = models.CharField(_("bio on X"), max_length=400, blank=True)
+    text = models.TextField(_("text"))
+    evidence = models.JSONField(_("why"), default=dict, blank=True)
+    tweeted_at = models.DateTimeField(_("tweeted at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.WAITING, db_index=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-tweeted_at", "-id"]
+        verbose_name = _("account to confirm")
+        verbose_name_plural = _("accounts to confirm")
+
+    def __str__(self):
+        return f"@{self.handle} → {self.unit_id}"
 
 
 class DuplicateSuggestion(models.Model):

@@ -37,9 +37,9 @@ EXPANSIONS = ["author_id", "referenced_tweets.id", "in_reply_to_user_id", "entit
               "geo.place_id", "attachments.media_keys"]
 TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "entities",
                 "lang", "geo", "attachments", "note_tweet"]
-USER_FIELDS = ["username", "name", "location"]
+USER_FIELDS = ["username", "name", "location", "description"]
 PLACE_FIELDS = ["full_name", "country_code", "place_type"]
-MEDIA_FIELDS = ["type", "url"]
+MEDIA_FIELDS = ["type", "url", "preview_image_url", "alt_text", "width", "height"]
 REACHABLE = 800
 
 

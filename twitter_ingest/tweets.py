@@ -1,4 +1,4 @@
-"""One tweet as the API gives it, with its includes resolved (author, referenced tweets, place, errors),
+"""One tweet as the API gives it, with its includes resolved (author, referenced tweets, place, media, errors),
 checked enough to be filed: a usable id (a decimal string below 2^64, never a float), text, a time.
 Tweets are ordered by created_at, or by the time in their snowflake id when it is missing. A text longer
 than X's longest post (MAX_TEXT) is not one X served: what is filed stops there, and the whole tweet stays
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 
 from complaints import lifecycle
+from complaints.media import clean_all as clean_media
 
 from .textcount import weighted_length
 
@@ -42,6 +43,8 @@ class Envelope:
     referenced: dict = field(default_factory=dict)
     place: dict | None = None
     errors: list = field(default_factory=list)
+    # includes.media objects for the tweet's attachments.media_keys, in the tweet's order, as X gave them.
+    media: list = field(default_factory=list)
 
     def __post_init__(self):
         tweet_id = self.tweet.get("id")
@@ -105,8 +108,17 @@ class Envelope:
         return [m["username"] for m in mentions if isinstance(m, dict) and isinstance(m.get("username"), str)]
 
     def raw(self):
-        return {"tweet": self.tweet, "author": self.author, "referenced": list(self.referenced.values()),
-                "place": self.place, "errors": self.errors}
+        raw = {"tweet": self.tweet, "author": self.author, "referenced": list(self.referenced.values()),
+               "place": self.place, "errors": self.errors}
+        if self.media:
+            raw["media"] = self.media
+        return raw
+
+
+def media_of(envelope):
+    """The photos and videos of a tweet for Complaint.media (complaints.media's shape), in the tweet's
+    order; the media objects as received stay in the mention's raw JSON."""
+    return clean_media(envelope.media)
 
 
 def _within_weight(text, limit):
@@ -133,6 +145,7 @@ def envelopes_from_response(body):
     users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)}
     tweets = {str(t.get("id")): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
     places = {str(p.get("id")): p for p in includes.get("places") or [] if isinstance(p, dict)}
+    media_objects = {str(m.get("media_key")): m for m in includes.get("media") or [] if isinstance(m, dict)}
     errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
     envelopes, problems = [], []
     for tweet in data:
@@ -146,6 +159,7 @@ def envelopes_from_response(body):
                 referenced={i: tweets[i] for i in refs if i in tweets},
                 place=places.get(str((tweet.get("geo") or {}).get("place_id"))),
                 errors=[e for e in errors if str(e.get("resource_id") or e.get("value")) in refs],
+                media=[media_objects[k] for k in _media_keys(tweet) if k in media_objects],
             ))
         except BadTweet as exc:
             problems.append((str(exc), json.dumps(tweet, ensure_ascii=False)[:200]))
@@ -153,6 +167,14 @@ def envelopes_from_response(body):
         problems.append((f"API error: {error.get('title', '')} {error.get('detail', '')}".strip()[:300],
                          json.dumps(error, ensure_ascii=False)[:200]))
     return envelopes, problems
+
+
+def _media_keys(tweet):
+    attachments = tweet.get("attachments")
+    keys = attachments.get("media_keys") if isinstance(attachments, dict) else None
+    if not isinstance(keys, list):
+        return []
+    return list(dict.fromkeys(str(k) for k in keys if isinstance(k, (str, int)) and not isinstance(k, bool)))
 
 
 def safe(value):

@@ -5,7 +5,7 @@ import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint, Priority, Status, overdue_q
-from dashboard.search import text_search
+from complaints.search import text_search
 from districts.models import Unit
 
 

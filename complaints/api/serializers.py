@@ -5,9 +5,11 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints import redaction
+from complaints.media import TYPES as MEDIA_TYPES, visible_media
 from complaints.models import Category, Channel, Complaint, Event, Message, Outcome, Priority, Status
 from districts.models import Unit
 
@@ -39,6 +41,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
     suggested_unit = UnitRefSerializer(read_only=True, allow_null=True)
     noted_by = UnitRefSerializer(read_only=True, allow_null=True)
     police_station = StationRefSerializer(read_only=True, allow_null=True)
+    suggested_station = StationRefSerializer(read_only=True, allow_null=True)
+    language = serializers.CharField(read_only=True, help_text=_(
+        "The language the desk answers in (hi or en), as it judged it from the words."))
+    x_lang = serializers.CharField(read_only=True, help_text=_("X's own language tag (often in, und or qme for Hinglish)."))
     duplicate_of = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
     source_tweet_id = serializers.CharField(read_only=True, allow_null=True)
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
@@ -48,8 +54,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
         fields = [
             "tracking_code", "version", "status", "channel", "category", "priority", "urgent_terms",
             "is_restricted", "unit", "suggested_unit", "suggestion_reason", "suggestion_confidence",
-            "police_station", "source_tweet_id", "conversation_id", "author_username", "author_name",
-            "author_location", "text", "language", "tweeted_at", "received_at", "forwarded_at", "noted_at",
+            "suggested_station", "police_station", "source_tweet_id", "conversation_id", "author_username",
+            "author_name", "author_location", "text", "language", "x_lang", "tweeted_at", "received_at", "forwarded_at", "noted_at",
             "noted_by", "noted_tweet_id", "resolved_at", "closed_at", "action_taken_report", "outcome",
             "fir_number", "rejection_reason", "duplicate_of", "sla_due_at", "escalated_at", "updated_at",
         ]
@@ -67,6 +73,10 @@ def _unit(unit):
     return {"slug": unit.slug, "name_en": unit.name_en, "name_hi": unit.name_hi} if unit is not None else None
 
 
+def _station(station):
+    return {"id": station.pk, "name_en": station.name_en, "name_hi": station.name_hi}
+
+
 def fast_complaint(c, hidden_codes=()):
     """ComplaintSerializer's output written out by hand: the list serves 50 of these per page, and
     DRF's generic field machinery costs several times more. The declared fields stay the schema; the
@@ -81,10 +91,11 @@ def fast_complaint(c, hidden_codes=()):
         "unit": _unit(c.unit) if c.unit_id else None,
         "suggested_unit": _unit(c.suggested_unit) if c.suggested_unit_id else None,
         "suggestion_reason": c.suggestion_reason, "suggestion_confidence": c.suggestion_confidence,
-        "police_station": {"id": station.pk, "name_en": station.name_en, "name_hi": station.name_hi} if station else None,
+        "suggested_station": _station(c.suggested_station) if c.suggested_station_id else None,
+        "police_station": _station(station) if station else None,
         "source_tweet_id": c.filed_tweet_id, "conversation_id": c.conversation_id,
         "author_username": c.author_username, "author_name": c.author_name, "author_location": c.author_location,
-        "text": c.text, "language": c.language, "tweeted_at": _iso(c.tweeted_at), "received_at": _iso(c.received_at),
+        "text": c.text, "language": c.language, "x_lang": c.x_lang, "tweeted_at": _iso(c.tweeted_at), "received_at": _iso(c.received_at),
         "forwarded_at": _iso(c.forwarded_at), "noted_at": _iso(c.noted_at),
         "noted_by": _unit(c.noted_by) if c.noted_by_id else None, "noted_tweet_id": c.noted_tweet_id,
         "resolved_at": _iso(c.resolved_at), "closed_at": _iso(c.closed_at),
@@ -119,13 +130,28 @@ class EventSerializer(serializers.ModelSerializer):
         return data
 
 
+class MediaSerializer(serializers.Serializer):
+    media_key = serializers.CharField(help_text=_("X's key of the photo or video."))
+    type = serializers.ChoiceField(choices=MEDIA_TYPES)
+    url = serializers.CharField(allow_blank=True, help_text=_("The photo on X's media host; empty for videos and GIFs."))
+    preview_image_url = serializers.CharField(allow_blank=True, help_text=_("A video's or GIF's preview image on X's media host."))
+    alt_text = serializers.CharField(allow_blank=True, help_text=_("The description the author gave on X."))
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+
 class ComplaintDetailSerializer(ComplaintSerializer):
     messages = MessageSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    media = serializers.SerializerMethodField()
+    triage = serializers.JSONField(read_only=True, help_text=_(
+        "The desk's reading of the mention: for kind, urgent, sensitive, unit, thana, category and "
+        "reply_language, the value, a confidence and the evidence (the words and the rule that made them count)."))
 
     class Meta(ComplaintSerializer.Meta):
-        fields = ComplaintSerializer.Meta.fields + ["author_contact", "messages", "events", "allowed_actions"]
+        fields = ComplaintSerializer.Meta.fields + ["author_contact", "messages", "events", "allowed_actions", "media",
+                                                    "triage"]
         read_only_fields = fields
 
     def to_representation(self, instance):
@@ -134,11 +160,19 @@ class ComplaintDetailSerializer(ComplaintSerializer):
         data["messages"] = MessageSerializer(instance.messages.all(), many=True).data
         data["events"] = EventSerializer(instance.events.all(), many=True, context=self.context).data
         data["allowed_actions"] = self.get_allowed_actions(instance)
+        data["media"] = self.get_media(instance)
+        data["triage"] = instance.triage
         return data
 
     def get_allowed_actions(self, complaint) -> list[str]:
         allowed = self.context.get("allowed_actions")
         return sorted(allowed) if allowed is not None else []
+
+    @extend_schema_field(MediaSerializer(many=True))
+    def get_media(self, complaint):
+        # Photos and videos attached on X, for a caller who may see this complaint (complaints.media).
+        request = self.context.get("request")
+        return visible_media(getattr(request, "user", None), complaint)
 
 
 class ComplaintCreateSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """How often: the DRF throttles, counted per login or per client address.
 
-The client address is seva.client_address's (REMOTE_ADDR, or the X-Forwarded-For hop just left of the
+The client address is districts.client_address's (REMOTE_ADDR, or the X-Forwarded-For hop just left of the
 proxies listed in settings.TRUSTED_PROXIES); `client_address` here is that same function, kept under
 this name for the throttles and pages that import it from here. Rates are read from settings on every
 call, so tests and benchmarks can change them.
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from seva.client_address import client_address
+from districts.client_address import client_address
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):

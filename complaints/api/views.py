@@ -16,16 +16,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import codes, lifecycle, public, redaction, scoping, stats
+from complaints import codes, lifecycle, metrics, public, redaction, scoping, stats
 from complaints.models import Category, Complaint, Event, Message
+from districts.api_permissions import HasStaffScope
 from districts.models import Unit
-from seva import metrics
 
 from . import serializers as s
 from .errors import BadCode, canonical_code, exception_handler, lifecycle_errors
 from .filters import ComplaintFilter
 from .pagination import ComplaintCursor
-from .permissions import HasStaffScope, IsHQ
+from .permissions import IsHQ
 from .throttling import TrackThrottle
 
 CODE_PARAM = OpenApiParameter(
@@ -85,7 +85,8 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
         # Related rows come in one small query per relation rather than as joins: with six joins,
         # PostgreSQL spends far longer planning the page's query (~25 ms at 1M rows) than running it.
         related = Complaint.objects.prefetch_related(
-            "unit", "category", "police_station", "suggested_unit", "noted_by", "duplicate_of", "same_tweet_as")
+            "unit", "category", "police_station", "suggested_unit", "suggested_station", "noted_by", "duplicate_of",
+            "same_tweet_as")
         return scoping.visible_complaints(self.request.user, related)
 
     def get_permissions(self):

@@ -41,6 +41,9 @@ HOLD_BACK_ONE_IN = 5
 SPLIT_SALT = "seva-triage-split-1"
 RANDOM_STATE = 7
 TOP = 3
+# The model's best unit is suggested (never forwarded on its own) where the rules placed a mention nowhere,
+# from this probability up.
+SUGGEST_AT = 0.5
 RECHECK_SECONDS = 10
 
 # Kinds of a mention (judge.Kind) as the desk's decisions give them.
@@ -70,6 +73,9 @@ class Suggestions:
     kind: tuple = ()
     category: tuple = ()
     unit: tuple = ()
+
+    def as_dict(self):
+        return {"version": self.version, **{t: [list(p) for p in getattr(self, t)] for t in TARGETS}}
 
 
 @dataclass
@@ -308,3 +314,17 @@ def predict(text, *, top=TOP):
         pairs = sorted(zip(pipeline.classes_, probs), key=lambda p: -p[1])[:top]
         ranked[target] = tuple((str(label), round(float(p), 4)) for label, p in pairs)
     return Suggestions(version, **ranked)
+
+
+def predict_many(texts, *, top=TOP):
+    """predict() for many texts with one call per target (filing a run of mentions); None without a model."""
+    version, bundle = _active()
+    if not bundle or not texts:
+        return None
+    keys = [normalised(text) for text in texts]
+    ranked = [{} for _ in keys]
+    for target, pipeline in bundle.items():
+        for row, probs in zip(ranked, pipeline.predict_proba(keys)):
+            pairs = sorted(zip(pipeline.classes_, probs), key=lambda p: -p[1])[:top]
+            row[target] = tuple((str(label), round(float(p), 4)) for label, p in pairs)
+    return [Suggestions(version, **row) for row in ranked]

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints import feedback, lifecycle, public, redaction, scoping
+from complaints.media import visible_media
 from complaints.models import Complaint
 from districts.models import Unit
 
-from .. import actions, ingest_bridge, roles
+from .. import actions, ingest_bridge, roles, triage_card
 from ..models import CannedReply
 from .common import complaint_or_404, complaint_url, redirect_next, staff_required
 
@@ -45,6 +46,7 @@ def _context(request, complaint, bound=None, top_error=""):
         status__in=[complaint.status, ""],
     ).select_related("category")[:20]
     events = list(complaint.events.select_related("unit").all())
+    model_version, model_ranking = triage_card.model_ranking(complaint)
     return {
         "complaint": complaint,
         "events": events,
@@ -54,6 +56,10 @@ def _context(request, complaint, bound=None, top_error=""):
         "from_tracking_page": {e.pk for e in events if feedback.from_tracking_page(e)},
         "thread": thread,
         "related": related,
+        "media": visible_media(request.user, complaint),
+        "triage_rows": triage_card.rows(complaint),
+        "model_version": model_version,
+        "model_ranking": model_ranking,
         "outbox": ingest_bridge.outbox_rows(complaint),
         "withheld": ([(w.where, w.why) for w in public.withheld(complaint)]
                      + ingest_bridge.withheld_on_x(complaint)),

@@ -47,7 +47,7 @@ def test_detail_adds_thread_events_and_allowed_actions(api, hq, forwarded):
     complaint = forwarded("meerut")
     lifecycle.add_note(complaint, "Called the complainant", actor=hq)
     body = api(hq).get(f"/api/v1/complaints/{complaint.tracking_code}/").json()
-    assert set(body) == COMPLAINT_FIELDS | {"author_contact", "messages", "events", "allowed_actions"}
+    assert set(body) == COMPLAINT_FIELDS | {"author_contact", "messages", "events", "allowed_actions", "media"}
     assert [m["kind"] for m in body["messages"]] == ["internal"]
     assert set(body["messages"][0]) == {"id", "kind", "text", "tweet_id", "author_username", "unit", "created_at",
                                         "needs_attention"}

@@ -110,7 +110,7 @@ def test_open311_is_throttled(client, settings):
 
 
 def test_lookups_are_counted_for_metrics(client, api, forwarded, settings):
-    from seva import metrics
+    from complaints import metrics
 
     settings.TRACK_THROTTLE = "6/min"
     code = forwarded("meerut").tracking_code

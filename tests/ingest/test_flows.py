@@ -47,7 +47,9 @@ def test_noted_by_another_unit_and_district_updates(fake_x, state_account, hq):
     run = _poll(state_account)
     assert run.outcomes == {"district_update": 2}
     complaint.refresh_from_db()
-    assert complaint.status == Status.FORWARDED
+    # Another unit's "Noted" records nothing; the complaint's own unit reporting an outcome shows it had
+    # the matter, so its reply records Noted (none was recorded) and waits for HQ as a reported disposal.
+    assert complaint.status == Status.NOTED and complaint.noted_by.slug == "lucknow-commissionerate"
     assert Message.objects.filter(complaint=complaint, kind="district").count() == 2
     assert Event.objects.filter(complaint=complaint, action="disposal_reported").exists()
 
@@ -83,7 +85,8 @@ def test_status_by_tweet_is_answered_not_filed(fake_x, state_account, settings):
     other = mention(fake_x, "citizen_b", f"@Uppolice status {complaint.tracking_code}, same problem here")
     assert _poll(state_account).outcomes == {"status_request": 1, "complaint": 1}
     status = Outbox.objects.get(kind=OutboxKind.STATUS)
-    assert status.in_reply_to_tweet_id == ask["id"] and "being reviewed" in status.text
+    # Written in Hinglish (X tags it "en" or "in"), answered in Hindi.
+    assert status.in_reply_to_tweet_id == ask["id"] and "समीक्षाधीन" in status.text
     assert Complaint.objects.filter(source_tweet_id=other["id"]).exists()
 
 
@@ -107,7 +110,7 @@ def test_urgent_and_restricted(fake_x, state_account):
     mention(fake_x, "citizen_b", "@Uppolice college ke bahar roz chhedchhad hoti hai")
     _poll(state_account)
     urgent, sensitive = Complaint.objects.order_by("pk")
-    assert urgent.priority == "urgent" and set(urgent.urgent_terms) == {"बचाओ", "तमंचा", "धमकी"}
+    assert urgent.priority == "urgent" and set(urgent.urgent_terms) == {"बचाओ", "तमंचा लेकर धमकी दे रहे"}
     assert sensitive.is_restricted and not urgent.is_restricted
 
 

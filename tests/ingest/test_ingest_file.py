@@ -98,7 +98,7 @@ def test_bad_input_is_filed_faithfully_or_rejected_with_a_reason(tmp_path):
 def test_time_order_whatever_the_line_order_and_idempotent_reruns(tmp_path):
     root = tweet(1861000000000000100, "@Uppolice Naubasta me chori", created_at="2026-11-20T10:00:00.000Z",
                  conversation_id="1861000000000000100")
-    follow = tweet(1861000000000000200, "@Uppolice koi update?", created_at="2026-11-20T11:00:00.000Z",
+    follow = tweet(1861000000000000200, "@Uppolice abhi tak koi nahi aaya", created_at="2026-11-20T11:00:00.000Z",
                    conversation_id="1861000000000000100",
                    referenced_tweets=[{"type": "replied_to", "id": "1861000000000000100"}])
     lines = [line(follow, users=[CITIZEN]), line(root, users=[CITIZEN])]
@@ -164,7 +164,7 @@ def test_a_poison_mention_is_rejected_with_its_reason_and_the_rest_is_filed(tmp_
     replies = [tweet(1861000000000000600 + i, f"@Uppolice {word}", conversation_id="1861000000000000600",
                      created_at=f"2026-11-20T10:0{i}:00.000Z",
                      referenced_tweets=[{"type": "replied_to", "id": "1861000000000000600"}])
-               for i, word in ((1, "koi update?"), (2, "poison pill"), (3, "abhi bhi intezaar"))]
+               for i, word in ((1, "abhi tak koi nahi aaya"), (2, "poison pill"), (3, "abhi bhi intezaar"))]
     summary = ingest(tmp_path, [line(root, *replies, users=[CITIZEN])])
     assert (summary["new complaints"], summary["follow-ups"], summary["rejected"]) == (1, 2, 1)
     rejected = Mention.objects.get(tweet_id="1861000000000000602")

@@ -189,6 +189,6 @@ def test_a_missing_template_holds_the_reply_instead_of_blocking_the_change(fake_
 
 def test_without_template_rows_the_default_wording_is_used(fake_x, state_account):
     ReplyTemplate.objects.all().delete()
-    complaint = lifecycle.file_complaint(text="@Uppolice chori", source_tweet_id="1861000000000000667")
+    complaint = lifecycle.file_complaint(text="@Uppolice my phone was stolen", source_tweet_id="1861000000000000667")
     row = Outbox.objects.get(complaint=complaint)
     assert row.status == OutboxStatus.PENDING and row.text.startswith("Your complaint has been registered")

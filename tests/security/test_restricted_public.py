@@ -31,7 +31,7 @@ def _clean_cache():
 
 @pytest.fixture
 def x_complaint(fake_x, state_account):  # noqa: F811
-    def make(text="@Uppolice ek ladki ko roz pareshan kiya ja raha hai, Aminabad", **fields):
+    def make(text="@Uppolice A girl is being troubled every day near Aminabad market", **fields):
         tweet = mention(fake_x, "citizen_a", text)
         return lifecycle.file_complaint(text=tweet["text"], source_tweet_id=tweet["id"], author_username="citizen_a",
                                         conversation_id=tweet["id"], **fields)

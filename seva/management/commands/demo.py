@@ -3,6 +3,7 @@ simulated X API with a bundled stream of mentions. Within a minute the HQ inbox 
 replies with their codes, simulated districts answer forwards with "Noted", and codes show their stages
 on the tracking page. Everything listens on 127.0.0.1 only; Ctrl-C stops it all."""
 
+import io
 import json
 import signal
 import threading
@@ -59,6 +60,8 @@ def replay(fake, path, speed, stop, out):
             spec["in_reply_to"] = ids[item["reply_to"]]
         if item.get("retweet_of"):
             spec["referenced_tweets"] = [{"type": "retweeted", "id": ids[item["retweet_of"]]}]
+        if item.get("media"):
+            spec["media"] = item["media"]
         tweet = fake.add_tweet(spec)
         ids[item["ref"]] = tweet["id"]
         out(f"  X  @{item['author']}: {item['text'][:90]}")
@@ -95,6 +98,11 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("load_units", verbosity=0)
         call_command("create_demo_logins", stdout=self.stdout)
+        from complaints.models import TriageModel
+
+        if not TriageModel.objects.filter(is_active=True).exists():
+            say("Training the triage model on the seed set (fixtures/triage/train.jsonl)…")
+            call_command("train_triage", "--seed-only", verbosity=0, stdout=io.StringIO())
 
         fake = FakeX(state_username=settings.X_STATE_HANDLE)
         fake.noted_delay = noted_after / speed
