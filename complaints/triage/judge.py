@@ -31,7 +31,7 @@ from . import language, lexicon, places
 from .normalise import ascii_digits, haystack, skeleton, tokens
 from .terms import TermClass as C
 
-RULES_VERSION = "2026.12-rules-1"
+RULES_VERSION = "2026.12-rules-2"
 
 
 class Kind:
@@ -152,7 +152,7 @@ def judge(text, *, author=None, author_unit=None, context=None, lang_tag=None) -
     joined = haystack(toks)
     hits = lex.scan(toks, _code_cues(toks), joined)
     classes = {h.cls for h in hits}
-    found_codes = _codes(text)
+    found_codes = _codes(text, loose=C.STATUS_REQUEST in classes)
     own_words = _MENTION_OR_LINK.sub(" ", text).strip()
 
     flags = {}
@@ -161,7 +161,7 @@ def judge(text, *, author=None, author_unit=None, context=None, lang_tag=None) -
     elif author_unit:
         kind, why, flags = _unit_kind(author_unit, context, classes, gazetteer)
     else:
-        kind, why = _citizen_kind(text, own_words, context, hits, classes, found_codes)
+        kind, why = _citizen_kind(text, toks, own_words, context, hits, found_codes)
 
     urgent = _finding(text, toks, hits, C.URGENT) if kind in (Kind.COMPLAINT, Kind.FOLLOW_UP) else Finding(False, 0.9)
     sensitive = (_finding(text, toks, hits, C.SENSITIVE) if not author_unit and kind != Kind.NOISE
@@ -215,13 +215,42 @@ def _same_unit(author_unit, forwarded_to, gazetteer):
     return False
 
 
-def _citizen_kind(text, own_words, context, hits, classes, found_codes):
+# Classes that say what kind of mention a citizen's is. Where one phrase holds another's word ("help mili"
+# holds "help", "गश्त बढ़ाई जाए" holds what sounds like "बधाई"), the longer phrase is what was said.
+_CITIZEN_KIND_CLASSES = frozenset({C.APPRECIATION, C.GREETING, C.COGNIZANCE_REQUEST, C.STATUS_REQUEST, C.NOISE,
+                                   C.CONTRAST, C.COMPLAINT_SIGNAL})
+# A festival or day named as a date ("Diwali pe", "स्मृति दिवस पर", "Holi ko") greets no one, and the "पर"
+# after it means "on", not "but".
+_DATE_AFTER = frozenset(skeleton(w) for w in ("par", "पर", "pe", "पे", "ko", "को", "se", "से"))
+# Politeness alone ("कृपया", "please") does not turn a question about a complaint into a new grievance.
+_POLITE = frozenset(skeleton(w) for w in (
+    "kripya", "kripaya", "कृपया", "please", "plz", "pls", "kindly", "request", "निवेदन", "अनुरोध", "विनती"))
+
+
+def _citizen_reading(toks, hits):
+    """The hits a citizen's kind is read from: words inside a longer phrase of another kind class left to
+    that phrase, festivals named as dates left out (with the "पर" that follows them)."""
+    spans = [(h.first, h.last, h.cls) for h in hits if h.cls in _CITIZEN_KIND_CLASSES]
+    kept = [h for h in hits if h.cls not in _CITIZEN_KIND_CLASSES or not any(
+        cls != h.cls and first <= h.first and h.last <= last and last - first > h.last - h.first
+        for first, last, cls in spans)]
+    dates = {h.last + 1 for h in kept if h.cls == C.GREETING and h.last + 1 < len(toks)
+             and toks[h.last + 1].key in _DATE_AFTER}
+    if dates:
+        kept = [h for h in kept if not (h.cls == C.GREETING and h.last + 1 in dates)
+                and not (h.cls == C.CONTRAST and h.first in dates)]
+    return kept
+
+
+def _citizen_kind(text, toks, own_words, context, hits, found_codes):
     if _RETWEET.match(text):
         return Kind.NOISE, "retweet"
     if not re.search(r"[^\W_]", own_words):
         return Kind.NOISE, "no_words"
     if found_codes:
         return Kind.STATUS_REQUEST, "tracking_code"
+    hits = _citizen_reading(toks, hits)
+    classes = {h.cls for h in hits}
     # What keeps thanks or a greeting from being only that: a restricted matter, a request, danger now,
     # or a "but" after the thanks. Words of an offence do not: "my stolen phone was found, thank you".
     thanks_at = min((h.first for h in hits if h.cls in (C.APPRECIATION, C.GREETING)), default=None)
@@ -231,8 +260,11 @@ def _citizen_kind(text, own_words, context, hits, classes, found_codes):
     harm = asks or bool(classes & {C.URGENT, C.COMPLAINT_SIGNAL})
     thanks = sum(1 for h in hits if h.cls == C.APPRECIATION)
     greetings = sum(1 for h in hits if h.cls == C.GREETING)
+    grievance = bool(classes & {C.SENSITIVE, C.URGENT, C.COMPLAINT_SIGNAL}) or but_after or any(
+        h.cls == C.COGNIZANCE_REQUEST and not (h.first == h.last and toks[h.first].key in _POLITE) for h in hits)
+    asks_status = C.STATUS_REQUEST in classes and not grievance
     if context.reply_to == "own_complaint":
-        if C.STATUS_REQUEST in classes and not harm:
+        if asks_status:
             return Kind.STATUS_REQUEST, "asks_status"
         if thanks and not asks:
             return Kind.APPRECIATION, "thanks"
@@ -243,7 +275,7 @@ def _citizen_kind(text, own_words, context, hits, classes, found_codes):
         return Kind.APPRECIATION, "thanks"
     if C.NOISE in classes and not harm:
         return Kind.NOISE, "noise"
-    if C.STATUS_REQUEST in classes and not harm:
+    if asks_status:
         return Kind.STATUS_REQUEST, "asks_status"
     if context.reply_to == "unit_post" and not harm:
         # A reply to a unit's own post with nothing to report: a comment on the post, not a complaint.
@@ -326,17 +358,18 @@ def _code_cues(toks):
     return set()
 
 
-def _codes(text):
+def _codes(text, loose=False):
     """Tracking codes quoted, however typed (lower case, spaces, no dashes, Devanagari digits, with or
     without UPP), each checked by its check symbol. Mentions are left out first: "@Uppolice 13 saal…"
-    must not read as a code."""
+    must not read as a code. Ten capitals run together with no digit ("PENECFSECD") could be a shouted
+    word, so they count only `loose`ly, when the text asks for a status."""
     text = _MENTION_OR_LINK.sub(" ", ascii_digits(text))
     found = []
     for match in _PREFIXED_CODE.finditer(text):
         _add_code(found, match.group(1) + match.group(2))
     for match in _BARE_CODE.finditer(text):
         raw = match.group(0)
-        if any(ch.isdigit() for ch in raw) or (raw.isupper() and re.search(r"[\s\-]", raw)):
+        if any(ch.isdigit() for ch in raw) or (raw.isupper() and (loose or re.search(r"[\s\-]", raw))):
             _add_code(found, raw)
     return found
 

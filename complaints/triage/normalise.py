@@ -141,6 +141,19 @@ class Token(NamedTuple):
     start: int      # offsets in the original text
     end: int
     devanagari: bool
+    word: str = ""  # the word folded but not reduced to sounds, for terms the skeleton cannot tell apart
+
+
+def spelling(word: str) -> str:
+    """The word as written, folded (`fold`: no nukta, no invisible marks, lower case): the key of a term
+    that must match by spelling (English "she" is not Hindi से, थाने is not ताने)."""
+    return fold(word)
+
+
+@lru_cache(maxsize=200_000)
+def _word(word):
+    """A word's two keys at once, cached: (skeleton, spelling)."""
+    return skeleton(word), fold(word)
 
 
 _LINK = re.compile(r"https?://\S+")
@@ -158,20 +171,20 @@ def tokens(text: str) -> tuple:
         if links and any(a <= start < b for a, b in links):
             continue
         word = match.group()
-        key = skeleton(word)
+        key, spelled = _word(word)
         if key:
-            out.append(Token(key, start, match.end(), word[0] >= "\u0900"))
+            out.append(Token(key, start, match.end(), word[0] >= "\u0900", spelled))
     return tuple(out)
 
 
-def haystack(toks) -> tuple:
-    """The tokens' keys as one string " k1 k2 … " for the automata, and where each token's leading space
-    is in it (to map a match back to tokens)."""
-    starts, pos = [], 0
-    for tok in toks:
+def haystack(toks, field="key") -> tuple:
+    """The tokens' keys (or spellings) as one string " k1 k2 … " for the automata, and where each token's
+    leading space is in it (to map a match back to tokens)."""
+    starts, pos, keys = [], 0, [getattr(tok, field) for tok in toks]
+    for key in keys:
         starts.append(pos)
-        pos += len(tok.key) + 1
-    return " " + " ".join(tok.key for tok in toks) + " ", starts
+        pos += len(key) + 1
+    return " " + " ".join(keys) + " ", starts
 
 
 @lru_cache(maxsize=65536)
