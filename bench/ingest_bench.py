@@ -167,6 +167,9 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=1, help="ingest_file --jobs")
     parser.add_argument("--generate-only", metavar="PATH")
+    parser.add_argument("--no-model", action="store_true",
+                        help="file without a triage model (the rules alone); by default the seed model is trained first, "
+                             "as on an installation that has one")
     args = parser.parse_args(argv)
     if args.generate_only:
         generate(args.generate_only, args.n)
@@ -187,6 +190,8 @@ def main(argv=None):
 
     call_command("migrate", verbosity=0)
     call_command("load_units", verbosity=0)
+    if not args.no_model:
+        call_command("train_triage", "--seed-only", stdout=StringIO())
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "mentions.jsonl")
         tweets = generate(path, args.n)
@@ -212,7 +217,7 @@ def main(argv=None):
     raw_rate = _raw_insert_rate(tweets)
     print(json.dumps({
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "database": connection.vendor, "n": args.n, "cpus": os.cpu_count(), "jobs": args.jobs,
+        "database": connection.vendor, "n": args.n, "triage_model": not args.no_model, "cpus": os.cpu_count(), "jobs": args.jobs,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "ingest_file_seconds": round(first, 2), "ingest_file_mentions_per_s": round(args.n / first, 1),
         "raw_insert_rows_per_s": round(raw_rate, 1),

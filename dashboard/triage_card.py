@@ -3,6 +3,7 @@ the words that made it (“जनपद बाराबंकी” → Barabank
 
 from django.utils.translation import gettext_lazy as _
 
+from complaints.triage import model as triage_model
 from districts.models import Unit
 
 FINDINGS = (
@@ -56,8 +57,13 @@ def rows(complaint):
 
 
 def model_ranking(complaint):
-    """The learned model's ranking of units and kinds, when one was active at filing: [(target, [(label, %)])]."""
-    model = (complaint.triage or {}).get("model") or {}
+    """The learned model's ranking of units, kinds and classes: the one kept at filing, else the active
+    model's reading now (None, [] without a model): (version, [(target label, [(label, %)])])."""
+    model = (complaint.triage or {}).get("model")
+    if not model and complaint.triage:
+        suggestions = triage_model.predict(complaint.text)
+        model = suggestions.as_dict() if suggestions else {}
+    model = model or {}
     ranked = []
     for target, label in (("unit", _("Unit")), ("kind", _("Read as")), ("category", _("Class"))):
         pairs = model.get(target) or []

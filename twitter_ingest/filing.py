@@ -28,22 +28,24 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from complaints import lifecycle
-from complaints.models import Complaint, MessageKind
+from complaints.models import Complaint, MessageKind, Status
 from complaints.triage import fields as triage_fields
 from complaints.triage import model as triage_model
 from complaints.triage.judge import judge
 from districts.models import XAccount
 
-from . import classify, outbox
+from . import classify, evidence, outbox
 from .classify import Kind, ThreadComplaint
 from .gazetteer import Gazetteer, words
-from .models import (AccountCandidate, AccountState, DuplicateSuggestion, GoodWorkPost, Mention, NotFiled, Outbox,
-                     Outcome, RejectedInput, Source)
+from .models import (AccountCandidate, AccountState, DuplicateSuggestion, GoodWorkPost, HashOver, Mention, NotFiled,
+                     Outbox, Outcome, RejectedInput, Source)
 from .tweets import envelopes_from_response, media_of, safe
 
 log = logging.getLogger(__name__)
 
 INGEST = lifecycle.Actor(name="ingest")
+# Merges of a follow-up into its late original (Filer._merge_orphans) are made by this name.
+REPAIR = lifecycle.Actor(name="ingest (thread repair)")
 DUP_WINDOW = timedelta(hours=6)
 DUP_THRESHOLD = 0.6
 RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
@@ -218,6 +220,7 @@ class Filer:
             if self.pending:
                 self._flush_pending(dups)
             self._flush_notes()
+            self._merge_orphans([m for m in updates if m.outcome == Outcome.COMPLAINT], dups)
             if updates:
                 self._save_outcomes(updates)
             if good:
@@ -260,7 +263,8 @@ class Filer:
             return []
         table = Mention._meta.db_table
         columns = ["tweet_id", "account_id", "source", "author_id", "author_username", "conversation_id",
-                   "in_reply_to_tweet_id", "tweeted_at", "received_at", "raw", "content_hash", "outcome", "reason"]
+                   "in_reply_to_tweet_id", "tweeted_at", "received_at", "raw", "content_hash", "outcome", "reason",
+                   "received_bytes", "hash_over"]
         fields = [Mention._meta.get_field(c if c != "account_id" else "account") for c in columns]
         now = timezone.now()
         rows, by_id = [], {}
@@ -272,8 +276,8 @@ class Filer:
                 author_username=safe(env.username)[:50], conversation_id=env.conversation_id,
                 in_reply_to_tweet_id=env.replied_to if lifecycle.is_tweet_id(env.replied_to) else "",
                 tweeted_at=env.created_at, received_at=now, raw=raw,
-                content_hash=hashlib.sha256(json.dumps(env.tweet, ensure_ascii=False, sort_keys=True).encode(
-                    "utf-8", "surrogatepass")).hexdigest(),
+                content_hash=_content_hash(env), received_bytes=env.received,
+                hash_over=HashOver.BYTES if env.received is not None else HashOver.REJSON,
                 outcome=Outcome.PENDING, reason="",
             )
             values = []
@@ -337,12 +341,21 @@ class Filer:
             self.complaints.update(Complaint.objects.in_bulk(wanted))
 
     def _thread_of(self, env):
+        found = None
         for kind, ref in env.refs:
             if kind == "replied_to" and ref in self.by_tweet:
-                return self.by_tweet[ref]
-        if env.conversation_id and env.conversation_id != env.tweet_id:
-            return self.by_conversation.get(env.conversation_id)
-        return None
+                found = self.by_tweet[ref]
+                break
+        else:
+            if env.conversation_id and env.conversation_id != env.tweet_id:
+                found = self.by_conversation.get(env.conversation_id)
+        if found is not None:
+            # A reply under a follow-up that was merged into its original (_merge_orphans) goes to the original.
+            complaint = self._complaint(found)
+            if complaint.duplicate_of_id and complaint.status == Status.DUPLICATE and \
+                    complaint.events.filter(action="merge", actor_name=REPAIR.name).exists():
+                found = complaint.duplicate_of_id
+        return found
 
     def _complaint(self, pk):
         complaint = self.complaints.get(pk)
@@ -370,10 +383,10 @@ class Filer:
 
     def _decide_and_act(self, env, mention, good, dups):
         text = env.text
-        edited = next((self.by_tweet[i] for i in env.earlier_versions if i in self.by_tweet), None)
-        if edited is not None:
-            # What was filed stays as filed; the edited text is kept with this mention for the record.
-            return Outcome.IGNORED, f"edited version of a tweet filed as {self._complaint(edited).tracking_code}", edited
+        if env.earlier_versions:
+            edited = self._edit_of(env)
+            if edited is not None:
+                return edited
         username = env.username
         author_unit = self.unit_of_user_id.get(env.author_id)
         if author_unit is None and username:
@@ -458,6 +471,63 @@ class Filer:
             self.complaints[fresh.pk] = fresh
             return Outcome.FOLLOW_UP, decision.reason, fresh.pk
         return self._new_complaint(env, decision, dups, reading)
+
+    def _edit_of(self, env):
+        """An edit (X gives it a new id) of a tweet already in a complaint goes into that complaint's thread
+        as an edit: what was filed stays as it was, so both versions are kept."""
+        self._flush_notes()  # an earlier version filed in this batch as a follow-up settles first
+        complaint_id = None
+        for earlier in reversed(env.earlier_versions):
+            complaint_id = self.by_tweet.get(earlier)
+            if complaint_id is None and earlier in self.claimed:
+                complaint_id = self.claimed[earlier].complaint_id
+            if complaint_id is not None:
+                break
+        if complaint_id is None:
+            return None
+        complaint = self._complaint(complaint_id)
+        username = env.username
+        unit_id = self.unit_of_user_id.get(env.author_id) or self.unit_of_handle.get(username.lower())
+        actor = lifecycle.Actor(name=f"@{username}"[:150], unit=self.units.get(unit_id)) if username else INGEST
+        fresh = lifecycle.add_note(complaint, env.text, actor=actor, kind=MessageKind.EDIT, tweet_id=env.tweet_id)
+        self.complaints[fresh.pk] = fresh
+        self.by_tweet[env.tweet_id] = fresh.pk
+        return Outcome.EDIT, f"edit of tweet {earlier}, added to the thread of {fresh.tracking_code}", fresh.pk
+
+    def _merge_orphans(self, roots, dups):
+        """A citizen's follow-up filed as a complaint of its own because its original had not arrived (a
+        poll cut short, a tweet X served late) is merged into the original's complaint once it is filed,
+        with the follow-up put in the original's thread and an audit event on both. Only a follow-up still
+        untouched (new) is merged; one already acted on is put before HQ as a suggested duplicate."""
+        roots = {m.tweet_id: m.complaint_id for m in roots if m.complaint_id}
+        if not roots:
+            return
+        orphans = set(Complaint.objects.filter(conversation_id__in=list(roots)).exclude(
+            source_tweet_id__in=list(roots)).values_list("pk", "conversation_id"))
+        orphans |= set(Mention.objects.filter(in_reply_to_tweet_id__in=list(roots), outcome=Outcome.COMPLAINT,
+                                              complaint__isnull=False).values_list("complaint_id", "in_reply_to_tweet_id"))
+        for orphan_pk, root_tweet in sorted(orphans):
+            root, orphan = self._complaint(roots[root_tweet]), self._complaint(orphan_pk)
+            if orphan.pk == root.pk or not orphan.author_id or orphan.author_id != root.author_id \
+                    or orphan.duplicate_of_id or orphan.status == Status.DUPLICATE:
+                continue
+            if orphan.status != Status.NEW:
+                dups.append(DuplicateSuggestion(complaint=orphan, candidate=root, score=0.9,
+                                                reason="a follow-up filed before its original arrived"))
+                continue
+            actor = REPAIR
+            citizen = lifecycle.Actor(name=f"@{orphan.author_username}"[:150]) if orphan.author_username else actor
+            with transaction.atomic():
+                merged = lifecycle.merge(orphan, root, actor=actor,
+                                         note=f"A follow-up of {root.tracking_code}, filed before its original arrived.")
+                fresh = lifecycle.add_note(root, orphan.text, actor=citizen, kind=MessageKind.CITIZEN,
+                                           tweet_id=orphan.source_tweet_id)
+                fresh = lifecycle.record(fresh, "merged_automatically", actor=actor, data={
+                    "merged": merged.tracking_code, "tweet_id": orphan.source_tweet_id, "original": root_tweet},
+                    note=f"{merged.tracking_code} was this complaint's follow-up, filed before the original arrived; "
+                         f"merged into it and its text added to the thread.").complaint
+            self.complaints[merged.pk] = merged
+            self.complaints[fresh.pk] = fresh
 
     def _district_update(self, env, decision, complaint, unit, actor):
         flags, text = decision.flags, env.text
@@ -603,6 +673,14 @@ class Filer:
         return Outcome.COMPLAINT, suggestion.reason if suggestion else "", complaint.pk
 
 
+def _content_hash(env):
+    """Over the bytes X sent when they were kept; else over the tweet re-serialised (a file line, manual intake)."""
+    if env.received is not None:
+        return evidence.digest(env.received)
+    return hashlib.sha256(json.dumps(env.tweet, ensure_ascii=False, sort_keys=True).encode(
+        "utf-8", "surrogatepass")).hexdigest()
+
+
 def _suggestion_of(spec, units):
     unit_id = spec.get("suggested_unit_id")
     if unit_id is None or unit_id not in units:
@@ -611,15 +689,17 @@ def _suggestion_of(spec, units):
 
 
 def _model_suggestions(specs):
-    """The learned model ranks and suggests (one vectorised call per run of new complaints): its ranking is
-    kept with the judgement, and where the rules placed a complaint nowhere its best unit is suggested,
-    never forwarded on its own (its confidence stays below the auto-forward threshold)."""
-    ranked = triage_model.predict_many([spec["text"] for spec in specs])
+    """Where the rules placed a new complaint nowhere, the learned model's best unit is suggested (from
+    SUGGEST_AT up), never forwarded on its own (its confidence stays below any auto-forward threshold).
+    One vectorised call per run of such complaints; the others are not read by the model at filing (the
+    complaint page shows its ranking when staff open one), which keeps the filing rate."""
+    unplaced = [spec for spec in specs if not (spec.get("suggested_unit_id") or spec.get("suggested_unit"))]
+    ranked = triage_model.predict_many([spec["text"] for spec in unplaced]) if unplaced else None
     if ranked is None:
         return
-    for spec, suggestions in zip(specs, ranked):
+    for spec, suggestions in zip(unplaced, ranked):
         spec["triage"] = {**spec["triage"], "model": suggestions.as_dict()}
-        if spec.get("suggested_unit_id") or spec.get("suggested_unit") or not suggestions.unit:
+        if not suggestions.unit:
             continue
         slug, probability = suggestions.unit[0]
         unit_id = triage_fields.unit_id(slug)

@@ -156,3 +156,22 @@ def test_the_complaint_page_and_the_api_say_why(fake_x, state_account, hq):
     assert body["language"] == "hi" and body["suggested_unit"]["slug"] == "hapur"
     assert body["triage"]["unit"]["value"] == "hapur" and body["triage"]["unit"]["evidence"]
     assert body["urgent_terms"] == [] and body["is_restricted"] is False and body["priority"] == "normal"
+
+
+def test_the_model_reads_what_the_rules_could_not_place(fake_x, state_account, hq):
+    from complaints.triage import model
+
+    model.train_and_store(seed_only=True)
+    mention(fake_x, "citizen_b", "@Uppolice mera phone kho gaya hai, kripya madad karein")
+    mention(fake_x, "citizen_b", "@Uppolice जनपद बाराबंकी में मेरा फोन चोरी हो गया")
+    _poll(state_account)
+    unplaced, placed = Complaint.objects.order_by("pk")
+    # Ranked at filing only where the rules found no place; the placed one is read when its page opens.
+    assert unplaced.triage["model"]["unit"] and "model" not in placed.triage
+    assert placed.suggested_unit.slug == "barabanki"
+    if unplaced.suggested_unit_id:
+        assert unplaced.suggestion_reason.startswith("model ") and unplaced.suggestion_confidence <= 0.4
+    client = Client()
+    client.force_login(hq)
+    page = client.get(f"/c/{placed.tracking_code}/").content.decode()
+    assert "The learned model" in page
