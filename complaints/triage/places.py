@@ -157,6 +157,19 @@ class Gazetteer:
             if hit.cls == C.PLACE_DISTRICT:
                 cue_ends[hit.first] = max(cue_ends.get(hit.first, hit.last), hit.last)
 
+        # Staff are shown the words that placed a mention with the word that marked them ("जनपद बाराबंकी",
+        # "थाना हजरतगंज", "Lucknow UP"), not the name alone.
+        cue_first, cue_last = {}, {}
+        for hit in hits:
+            if hit.cls in (C.PLACE_DISTRICT, C.PLACE_STATION, C.PLACE_STATE):
+                cue_first[hit.last] = min(cue_first.get(hit.last, hit.first), hit.first)
+                cue_last[hit.first] = max(cue_last.get(hit.first, hit.last), hit.last)
+
+        def with_cue(first, last, cue_before, cue_after):
+            a = cue_first.get(first - 1, first) if cue_before else first
+            b = cue_last.get(last + 1, last) if cue_after else last
+            return text[toks[a].start:toks[b].end]
+
         def after_cue_end(last):
             return cue_ends.get(last + 1, last + 1)
 
@@ -198,8 +211,10 @@ class Gazetteer:
                 stations.append((station_here, marked_station, generic))
                 if not generic:
                     rule = "station_cue" if marked_station else "station"
+                    shown = with_cue(first, last, C.PLACE_STATION in before, C.PLACE_STATION in after) \
+                        if marked_station else surface
                     for place in station_here:
-                        evidence.append(Evidence(surface, rule, place.unit, WEIGHT[rule] * share / len(station_here)))
+                        evidence.append(Evidence(shown, rule, place.unit, WEIGHT[rule] * share / len(station_here)))
                 continue
             if marked_station and units_here:
                 # थाना कौशाम्बी: a station named after a district, not the district itself.
@@ -207,8 +222,10 @@ class Gazetteer:
                 continue
             if units_here:
                 rule = "district_cue" if marked_district else "state_cue" if marked_state else "unit"
+                shown = with_cue(first, last, C.PLACE_DISTRICT in before, district_after or marked_state) \
+                    if rule != "unit" else surface
                 for place in units_here:
-                    evidence.append(Evidence(surface, rule, place.unit, WEIGHT[rule] * share / len(units_here)))
+                    evidence.append(Evidence(shown, rule, place.unit, WEIGHT[rule] * share / len(units_here)))
                 if station_here:
                     stations.append((station_here, False, True))
                 continue
@@ -217,9 +234,10 @@ class Gazetteer:
                 units = list(dict.fromkeys(p.unit for p in towns))
                 weight = WEIGHT["town"] * (1.0 if len(units) == 1 else AMBIGUOUS_SHARE)
                 rule = "district_cue" if marked_district else "town"
+                shown = with_cue(first, last, C.PLACE_DISTRICT in before, district_after) if marked_district else surface
                 for unit in units:
                     each = WEIGHT[rule] if marked_district else weight
-                    evidence.append(Evidence(surface, rule, unit, each * share))
+                    evidence.append(Evidence(shown, rule, unit, each * share))
         return self._decide(evidence, stations)
 
     def _chain_skipped(self, matches, index, starts):

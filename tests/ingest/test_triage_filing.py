@@ -32,7 +32,7 @@ def test_what_a_citizen_writes_is_filed_as_the_desk_reads_it(fake_x, state_accou
     place, hinglish, shots, restricted = Complaint.objects.order_by("pk")
 
     assert place.suggested_unit.slug == "barabanki"
-    assert "बाराबंकी" in place.suggestion_reason
+    assert "जनपद बाराबंकी" in place.suggestion_reason
     assert place.triage["unit"]["value"] == "barabanki"
     assert any("बाराबंकी" in e["words"] for e in place.triage["unit"]["evidence"])
 

@@ -201,8 +201,12 @@ def test_the_evidence_says_why():
     found = judge("@Uppolice ग्राम रामपुर, जनपद बाराबंकी में खेत से मोटर चोरी")
     assert found.unit.value == "barabanki"
     rules = {(e.words, e.rule, e.value) for e in found.unit.evidence}
-    assert ("बाराबंकी", "place:district_cue", "barabanki") in rules
+    # The words shown to staff carry the word that marked them.
+    assert ("जनपद बाराबंकी", "place:district_cue", "barabanki") in rules
     assert ("रामपुर", "place:skipped:village_or_mohalla", "rampur") in rules
+    found = judge("@Uppolice थाना हजरतगंज क्षेत्र में मोबाइल चोरी")
+    assert ("थाना हजरतगंज", "place:station_cue", "lucknow-commissionerate") in {
+        (e.words, e.rule, e.value) for e in found.unit.evidence}
 
 
 # --- thanks and greetings are not complaints; thanks with a "but" is ---------------------------------
