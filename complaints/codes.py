@@ -80,11 +80,21 @@ def _ascii_symbols(raw: str) -> str:
     return "".join(out)
 
 
+def _trimmed(raw: str) -> str:
+    """Without the punctuation, quotes and brackets a code is copied with: "UPP-7K3M9-Q2XCF।", «…», (…)."""
+    start, end = 0, len(raw)
+    while start < end and (raw[start].isspace() or unicodedata.category(raw[start])[0] in "PS"):
+        start += 1
+    while end > start and (raw[end - 1].isspace() or unicodedata.category(raw[end - 1])[0] in "PS"):
+        end -= 1
+    return raw[start:end]
+
+
 def normalise(raw: str) -> str:
     """Return the canonical `UPP-XXXXX-XXXXX` for what a person typed, or raise MalformedCode/CodeTypo."""
     if raw is None:
         raise MalformedCode("No code given.")
-    symbols = _ascii_symbols(str(raw))
+    symbols = _ascii_symbols(_trimmed(str(raw)))
     if symbols.startswith(PREFIX) and len(symbols) == len(PREFIX) + RANDOM_SYMBOLS + 1:
         symbols = symbols[len(PREFIX):]
     symbols = "".join(_CONFUSABLE.get(ch, ch) for ch in symbols)

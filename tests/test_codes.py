@@ -83,7 +83,7 @@ def test_confusable_letters_and_devanagari_digits():
     assert codes.normalise(devanagari) == code
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "UPP", "UPP-1234", "UPP-12345-123456", "hello there!", "UPP-7K3M9-Q2X*F", None])
+@pytest.mark.parametrize("bad", ["", "   ", "UPP", "UPP-1234", "UPP-12345-123456", "hello there, friend!", "UPP-7K3M9-Q2X*F", None])
 def test_malformed_codes_say_so(bad):
     with pytest.raises(codes.MalformedCode):
         codes.normalise(bad)
@@ -132,3 +132,20 @@ def test_the_state_handle_is_not_read_as_a_code(text):
     assert codes.find_in_text(text) == []
     code = codes.generate()
     assert codes.find_in_text(f"{text} कोड {code}।") == [code]
+
+
+@pytest.mark.parametrize("wrap", ["{}।", "{} ।", "{}॥", '"{}"', "“{}”", "({})", "[{}]", "'{}',", "«{}»", "{}."])
+def test_a_code_copied_with_hindi_punctuation_quotes_or_brackets(wrap):
+    """Citizens copy the code out of a Hindi reply with its danda, or out of quotes and brackets."""
+    code = codes.generate()
+    assert codes.normalise(wrap.format(code)) == code
+    assert codes.normalise(wrap.format(code.lower().replace("-", " "))) == code
+    assert codes.find_in_text("@Uppolice स्थिति बताएं " + wrap.format(code) + " धन्यवाद") == [code]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wrap", ["{}।", "“{}”", "({})"])
+def test_the_tracking_page_takes_a_code_with_its_punctuation(client, make_complaint, wrap):
+    complaint = make_complaint()
+    response = client.get("/track/", {"code": wrap.format(complaint.tracking_code)})
+    assert response.status_code == 302 and response["Location"].endswith(f"/track/{complaint.tracking_code}/")
