@@ -2,9 +2,10 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext as _
+
+from complaints import dates
 
 from ..labels import ACTION_LABELS
 
@@ -13,11 +14,7 @@ register = template.Library()
 
 @register.filter
 def ist(value):
-    """'23 Nov 2026, 14:05 IST' (every time on the dashboard is Indian Standard Time)."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{date_format(local, 'j M Y, H:i')} IST"
+    return dates.ist(value)
 
 
 def _span(delta):

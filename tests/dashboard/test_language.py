@@ -92,3 +92,22 @@ def test_times_are_shown_in_ist(client_for, hq, make_complaint):
 def test_login_page_in_hindi(client, url):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
     assert "लॉग इन" in client.get(url).content.decode()
+
+
+def test_hindi_dates_use_the_full_month_name():
+    from datetime import datetime, timezone as tz
+
+    from dashboard.templatetags.dashboard_tags import ist
+
+    moment = datetime(2026, 12, 1, 8, 35, tzinfo=tz.utc)  # 14:05 IST
+    with translation.override("hi"):
+        assert ist(moment) == "1 दिसंबर 2026, 14:05 बजे IST"
+    with translation.override("en"):
+        assert ist(moment) == "1 Dec 2026, 14:05 IST"
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_gives_hindi_dates_in_full(client, make_complaint):
+    complaint = make_complaint()
+    page = client.get(f"/track/{complaint.tracking_code}/", {"lang": "hi"}).content.decode()
+    assert "बजे IST" in page
