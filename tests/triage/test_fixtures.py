@@ -1,6 +1,11 @@
-"""The reviewed lexicon and the towns are data with a reason for every entry."""
+"""The reviewed lexicon and the towns are data with a reason for every entry; the three labelled corpora
+(eval.jsonl measured only, dev.jsonl and train.jsonl studied) pass their check and stay apart."""
 
 import csv
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +85,77 @@ def test_towns_belong_to_districts_of_the_registry_and_say_why():
     assert len({t["unit"] for t in towns}) == 75
     for town in towns:
         assert town["kind"] in ("town", "locality") and town["source"] and town["name_en"], town
+
+
+CORPORA = ROOT / "fixtures/triage"
+# The issue's traps: each must be in the blind evaluation set several times.
+ISSUE_TRAPS = ("ack-own-words", "update-not-ack", "other-unit-reply", "unit-not-concerned", "citizen-asks-cognizance",
+               "citizen-quotes-noted", "hq-forward-not-ack", "sensitive-unlisted-term", "sensitive-lookalike",
+               "inflected-urgent", "urgent-lookalike", "road-named-after-town", "village-named-after-town",
+               "colony-named-after-town", "generic-station-name", "old-or-hq-town-name", "place-word-not-place",
+               "home-vs-incident", "appreciation-not-complaint", "greeting-not-complaint", "thanks-but-complaint",
+               "unit-good-work-post", "hinglish-lang-tag", "devanagari-lang-tag", "status-code-typed-loosely")
+
+
+def _corpus(name):
+    with open(CORPORA / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def corpus_report():
+    result = subprocess.run([sys.executable, "bench/triage_corpus_check.py", "--json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    return result, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_three_corpora_pass_their_check_and_stay_apart(corpus_report):
+    result, report = corpus_report
+    assert result.returncode == 0 and report["errors"] == 0, result.stdout[-3000:]
+    assert set(report) >= {"eval", "dev", "train"}
+    assert report["eval"]["lines"] >= 330
+    assert report["dev"]["lines"] == 447 and report["train"]["lines"] == 644
+
+
+def test_each_set_has_its_own_id_prefix():
+    for name, prefix in (("eval.jsonl", "v"), ("dev.jsonl", "e"), ("train.jsonl", "t")):
+        ids = [row["id"] for row in _corpus(name)]
+        assert all(i.startswith(prefix) and len(i) == 5 for i in ids), name
+        assert len(set(ids)) == len(ids), name
+
+
+def test_the_check_fails_on_a_line_copied_from_another_set(tmp_path):
+    for name in ("eval.jsonl", "dev.jsonl", "train.jsonl"):
+        shutil.copy(CORPORA / name, tmp_path / name)
+    copied = _corpus("dev.jsonl")[0]
+    copied["id"] = "v9999"
+    with open(tmp_path / "eval.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(copied, ensure_ascii=False) + "\n")
+    result = subprocess.run([sys.executable, "bench/triage_corpus_check.py", "--dir", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert f"v9999 ~ {_corpus('dev.jsonl')[0]['id']} (identical)" in result.stdout
+
+
+def test_the_evaluation_set_mixes_like_the_mentions_it_stands_for(corpus_report):
+    _, report = corpus_report
+    ev = report["eval"]
+    assert ev["districts_covered"] == 75
+    assert ev["author_kind"].get("unit", 0) >= 60 and ev["author_kind"].get("hq", 0) >= 15
+    lines = ev["lines"]
+    for script in ("hindi", "hinglish"):
+        share = int(ev["script"][script].split()[0]) / lines
+        assert 0.25 <= share <= 0.45, script
+    assert {"in", "und", "tl", "qme"} <= set(ev["hinglish_lang_tag"])
+    for trap in ISSUE_TRAPS:
+        assert ev["traps"].get(trap, 0) >= 3, trap
+    assert ev["urgent"] >= 30 and ev["sensitive"] >= 30
+
+
+def test_the_evaluation_set_is_refused_for_study_even_renamed(tmp_path):
+    renamed = tmp_path / "copy.jsonl"
+    shutil.copy(CORPORA / "eval.jsonl", renamed)
+    result = subprocess.run([sys.executable, "bench/triage_eval.py", "--corpus", str(renamed), "--mistakes"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "only measured" in result.stderr
