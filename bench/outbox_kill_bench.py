@@ -10,8 +10,13 @@ Prints ONE JSON line: replies, kills, double posts, lost replies, wall time, X r
 Senders: `loop` forks a process from this one (Django already loaded, so a kill costs nothing to replace)
 that runs outbox.send_due in a loop, as the demo does; `celery` starts a real `celery -A seva worker` on
 Redis, fed send_outbox tasks as beat would, and kills its whole process group. Kills land anywhere: while
-claiming, during the look-back, while X holds the post request (every post is answered --post-latency
-seconds after X took it, as a real post takes a few hundred milliseconds), before the row is written.
+claiming, during the look-back, between a post request's headers and its body (urllib3 writes them
+apart: X gets a request cut short, counted as x_requests.cut_short, and must not act on it; a random
+kill lands there only now and then, so loop senders also die there on --cut-short of their posts), while X
+holds the post request (every post is answered --post-latency seconds after X took it, as a real post
+takes a few hundred milliseconds), before the row is written. posts_of_no_row lists posts on X whose
+(text, tweet replied to) is no row's; --dump writes every post and every row, claims and texts asked
+for included, to a JSON file for tracing one.
 
 X's faults, each with its share of all calls: 503 before the call takes effect, 503 after a post took
 effect, a post answered only after the client's timeout, 429 with a one-second reset.
@@ -59,7 +64,22 @@ def mentions(n, seed):
                                                   f"kripya madad karein (shikayat {i})"} for i in range(n)]
 
 
-def _child_loop():
+def _die_mid_post(rate):
+    """With probability `rate` per post request, the sender dies by SIGKILL right after the request's headers
+    are on the wire and before its body: the moment a random kill hits only now and then (issue #15)."""
+    import urllib3.connection
+
+    headers_sent = urllib3.connection.HTTPConnection.endheaders
+
+    def endheaders(self, *args, **kwargs):
+        headers_sent(self, *args, **kwargs)
+        if self._method == "POST" and random.random() < rate:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    urllib3.connection.HTTPConnection.endheaders = endheaders
+
+
+def _child_loop(cut_short=0.0):
     """A sender: send what is due until killed."""
     from django.db import connections
 
@@ -67,6 +87,8 @@ def _child_loop():
 
     random.seed()
     connections.close_all()
+    if cut_short:
+        _die_mid_post(cut_short)
     while True:
         if not outbox.send_due(limit=20):
             time.sleep(0.05)
@@ -75,11 +97,14 @@ def _child_loop():
 class ForkedSenders:
     """Senders forked from this process."""
 
+    def __init__(self, cut_short=0.0):
+        self.cut_short = cut_short
+
     def start(self):
         pid = os.fork()
         if pid == 0:
             try:
-                _child_loop()
+                _child_loop(self.cut_short)
             finally:
                 os._exit(1)
         return pid
@@ -119,7 +144,8 @@ def _open(outbox_model):
 
 
 def run(replies=300, kills=50, fault_rate=0.1, max_life=0.35, post_latency=0.03, database="postgresql",
-        sender="loop", seed=1, timeout=600, broker="redis://127.0.0.1:6379/6", margin=5):
+        sender="loop", seed=1, timeout=600, broker="redis://127.0.0.1:6379/6", margin=5,
+        cut_short=0.03, dump=None):
     rng = random.Random(seed)
     started = time.monotonic()
     with ExitStack() as stack:
@@ -182,7 +208,7 @@ def run(replies=300, kills=50, fault_rate=0.1, max_life=0.35, post_latency=0.03,
         http_json(f"{x}/_sandbox/faults", faults(fault_rate))
         connections.close_all()
 
-        senders = CelerySenders(env, broker) if sender == "celery" else ForkedSenders()
+        senders = CelerySenders(env, broker) if sender == "celery" else ForkedSenders(cut_short)
         done_kills, send_started = 0, time.monotonic()
         while time.monotonic() - started < timeout:
             handle = senders.start()
@@ -207,6 +233,9 @@ def run(replies=300, kills=50, fault_rate=0.1, max_life=0.35, post_latency=0.03,
         requests = http_json(f"{x}/_sandbox/requests")[1]["data"]
         rows = list(Outbox.objects.values("pk", "text", "in_reply_to_tweet_id", "status", "posted_tweet_id",
                                           "reason", "lookback_reads", "attempts"))
+        if dump:
+            full = list(Outbox.objects.order_by("pk").values())
+            Path(dump).write_text(json.dumps({"posted": posted, "rows": full}, default=str, ensure_ascii=False))
         connections.close_all()
     on_x = Counter((t["text"], (t.get("referenced_tweets") or [{}])[0].get("id", "")) for t in posted)
     ids_on_x = {t["id"] for t in posted}
@@ -221,7 +250,8 @@ def run(replies=300, kills=50, fault_rate=0.1, max_life=0.35, post_latency=0.03,
     return {
         "bench": "outbox_kill", "database": "sqlite" if url.startswith("sqlite") else "postgresql",
         "sender": sender, "replies": len(rows), "backlog_at_start": backlog, "kills": done_kills,
-        "x_fault_rate": fault_rate, "lookback_margin_seconds": margin, "double_posts": doubles, "lost": lost,
+        "x_fault_rate": fault_rate, "cut_short_rate": cut_short if sender == "loop" else 0,
+        "lookback_margin_seconds": margin, "double_posts": doubles, "lost": lost,
         "statuses": dict(statuses),
         "posts_on_x": len(posted), "posts_of_no_row": strays[:10],
         "found_already_posted": sum(1 for r in rows if "already posted" in r["reason"]),
@@ -239,17 +269,22 @@ def main(argv=None):
     parser.add_argument("--fault-rate", type=float, default=0.1)
     parser.add_argument("--max-life", type=float, default=0.35, help="a sender lives up to this many seconds")
     parser.add_argument("--post-latency", type=float, default=0.03)
+    parser.add_argument("--cut-short", type=float, default=0.03,
+                        help="share of post requests whose sender dies between headers and body (loop senders)")
     parser.add_argument("--database", default="postgresql", help="postgresql, sqlite, or a database URL")
     parser.add_argument("--sender", choices=["loop", "celery"], default="loop")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--margin", type=int, default=5, help="X_OUTBOX_LOOKBACK_MARGIN_SECONDS for the senders")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--dump", help="write every post on X and every outbox row to this JSON file")
     args = parser.parse_args(argv)
     result = run(replies=args.replies, kills=args.kills, fault_rate=args.fault_rate, max_life=args.max_life,
                  post_latency=args.post_latency, database=args.database, sender=args.sender, seed=args.seed,
-                 timeout=args.timeout, margin=args.margin)
+                 cut_short=args.cut_short,
+                 timeout=args.timeout, margin=args.margin, dump=args.dump)
     print(json.dumps(result), flush=True)
-    return 0 if result["double_posts"] == 0 and result["lost"] == 0 else 1
+    exact = result["posts_on_x"] == result["replies"] and not result["posts_of_no_row"]
+    return 0 if result["double_posts"] == 0 and result["lost"] == 0 and exact else 1
 
 
 if __name__ == "__main__":
