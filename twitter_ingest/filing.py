@@ -507,7 +507,8 @@ class Filer:
         orphans |= set(Mention.objects.filter(in_reply_to_tweet_id__in=list(roots), outcome=Outcome.COMPLAINT,
                                               complaint__isnull=False).values_list("complaint_id", "in_reply_to_tweet_id"))
         for orphan_pk, root_tweet in sorted(orphans):
-            root, orphan = self._complaint(roots[root_tweet]), self._complaint(orphan_pk)
+            # Read afresh: this batch may have added to the follow-up's complaint since it was cached.
+            root, orphan = self._complaint(roots[root_tweet]), Complaint.objects.get(pk=orphan_pk)
             if orphan.pk == root.pk or not orphan.author_id or orphan.author_id != root.author_id \
                     or orphan.duplicate_of_id or orphan.status == Status.DUPLICATE:
                 continue
@@ -517,15 +518,21 @@ class Filer:
                 continue
             actor = REPAIR
             citizen = lifecycle.Actor(name=f"@{orphan.author_username}"[:150]) if orphan.author_username else actor
-            with transaction.atomic():
-                merged = lifecycle.merge(orphan, root, actor=actor,
-                                         note=f"A follow-up of {root.tracking_code}, filed before its original arrived.")
-                fresh = lifecycle.add_note(root, orphan.text, actor=citizen, kind=MessageKind.CITIZEN,
-                                           tweet_id=orphan.source_tweet_id)
-                fresh = lifecycle.record(fresh, "merged_automatically", actor=actor, data={
-                    "merged": merged.tracking_code, "tweet_id": orphan.source_tweet_id, "original": root_tweet},
-                    note=f"{merged.tracking_code} was this complaint's follow-up, filed before the original arrived; "
-                         f"merged into it and its text added to the thread.").complaint
+            try:
+                with transaction.atomic():
+                    # expected_version: a person who acted on the follow-up meanwhile wins; it is left alone.
+                    merged = lifecycle.merge(
+                        orphan, root, actor=actor, expected_version=orphan.version,
+                        note=f"A follow-up of {root.tracking_code}, filed before its original arrived.")
+                    fresh = lifecycle.add_note(root, orphan.text, actor=citizen, kind=MessageKind.CITIZEN,
+                                               tweet_id=orphan.source_tweet_id)
+                    fresh = lifecycle.record(fresh, "merged_automatically", actor=actor, data={
+                        "merged": merged.tracking_code, "tweet_id": orphan.source_tweet_id, "original": root_tweet},
+                        note=f"{merged.tracking_code} was this complaint's follow-up, filed before the original "
+                             f"arrived; merged into it and its text added to the thread.").complaint
+            except lifecycle.LifecycleError as exc:
+                log.warning("follow-up %s not merged into %s: %s", orphan.tracking_code, root.tracking_code, exc)
+                continue
             self.complaints[merged.pk] = merged
             self.complaints[fresh.pk] = fresh
 

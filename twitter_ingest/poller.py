@@ -3,7 +3,9 @@
 One poller per account at a time (a cache lock with an expiry, so a dead holder cannot block polling for
 longer than X_POLL_LOCK_SECONDS). A regular poll pages from the stored since_id until next_token runs out,
 then files everything oldest first and moves the checkpoint to the first page's newest_id in the same
-transaction. An overlap poll asks for a recent time window instead (late arrivals below the checkpoint)
+transaction. Each tweet keeps its bytes as received (evidence.py). A poll cut short between pages files
+what it read except replies whose originals it did not reach (threads.py); the checkpoint stays, so the
+next poll reads them again with their originals. An overlap poll asks for a recent time window instead (late arrivals below the checkpoint)
 and never moves the checkpoint; the unique tweet id drops what is already filed.
 
 Nothing here sleeps for a rate limit: a 429 records its reset time on the account (the next poll is
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from districts.models import XAccount
 
-from . import client as xclient
+from . import client as xclient, evidence, threads
 from .filing import Filer, record_problems
 from .tweets import envelopes_from_response
 from .models import AccountState, PollRun, Source
@@ -117,6 +119,7 @@ def _poll_locked(account, overlap, client):
         return _finish(run, state, complete=False)
     client = client or xclient.make_client()
     envelopes, problems, newest, complete, retry_at = [], [], "", False, None
+    served = 0  # tweets of the timeline itself (envelopes also holds originals filed from includes)
     try:
         if not state.user_id:
             state.user_id = account.user_id or _resolve_user_id(client, account.handle)
@@ -134,7 +137,13 @@ def _poll_locked(account, overlap, client):
             body = response.json()
             run.pages += 1
             page, page_problems = envelopes_from_response(body)
+            exact = evidence.tweet_bytes(response.content)
+            for env in page:
+                env.received = exact.get(env.tweet_id)
             envelopes.extend(page)
+            served += len(page)
+            envelopes.extend(threads.parents_from_includes(
+                body, exact, own_handles={account.handle, settings.X_STATE_HANDLE}, own_ids={state.user_id} - {""}))
             problems.extend(page_problems)
             meta = body.get("meta") or {}
             if run.pages == 1:
@@ -165,9 +174,13 @@ def _poll_locked(account, overlap, client):
     except ValueError as exc:  # a body that is not JSON
         run.error = f"unreadable response: {exc}"[:500]
         retry_at = _back_off(state, now)
-    run.fetched = len(envelopes)
+    held = []
+    if not complete and envelopes:
+        # Cut short between pages: replies whose originals are on pages not read wait for the next poll.
+        envelopes, held = threads.hold_orphans(envelopes)
+    run.fetched = len(envelopes) + len(held)
     run.newest_id = newest
-    run.reached_800_cap = complete and not overlap and len(envelopes) >= REACHABLE
+    run.reached_800_cap = complete and not overlap and served >= REACHABLE
     # What was fetched is filed even after a failure; the checkpoint moves only after a complete poll.
     filer = Filer(source=Source.OVERLAP if overlap else Source.POLL, account=account)
     checkpoint = (state, newest) if complete and not overlap else None
@@ -181,6 +194,8 @@ def _poll_locked(account, overlap, client):
     run.filed = summary.filed
     run.lag_seconds = summary.max_lag
     run.outcomes = dict(summary.counts)
+    if held:
+        run.outcomes["held_for_next_poll"] = len(held)
     outcome = _finish(run, state, complete=complete)
     outcome.retry_at = retry_at
     return outcome

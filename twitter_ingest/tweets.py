@@ -45,6 +45,8 @@ class Envelope:
     errors: list = field(default_factory=list)
     # includes.media objects for the tweet's attachments.media_keys, in the tweet's order, as X gave them.
     media: list = field(default_factory=list)
+    # The tweet's object as the HTTP response carried it (evidence.tweet_bytes), when there was one.
+    received: bytes | None = None
 
     def __post_init__(self):
         tweet_id = self.tweet.get("id")

@@ -131,15 +131,18 @@ def test_manual_intake_uses_the_same_path():
 
 
 @pytest.mark.django_db
-def test_an_edited_tweet_keeps_what_was_filed(tmp_path):
+def test_an_edited_tweet_keeps_what_was_filed_and_adds_the_edit_to_the_thread(tmp_path):
     original = tweet(1861000000000000500, "@Uppolice chori hui Naini me")
     edited = tweet(1861000000000000501, "@Uppolice chori hui Naini me, edit: 2 bikes",
                    edit_history_tweet_ids=["1861000000000000500", "1861000000000000501"],
                    created_at="2026-11-20T10:05:00.000Z")
     ingest(tmp_path, [line(original, users=[CITIZEN])])
     summary = ingest(tmp_path, [line(edited, users=[CITIZEN])], name="edit.jsonl")
-    assert summary["ignored"] == 1 and Complaint.objects.get().text == "@Uppolice chori hui Naini me"
+    assert summary["edits"] == 1 and Complaint.objects.get().text == "@Uppolice chori hui Naini me"
     assert Mention.objects.get(tweet_id="1861000000000000501").complaint == Complaint.objects.get()
+    edit = Complaint.objects.get().messages.get()
+    assert (edit.kind, edit.tweet_id, edit.text) == ("edit", "1861000000000000501",
+                                                     "@Uppolice chori hui Naini me, edit: 2 bikes")
 
 
 POISON_TRIGGER = {

@@ -26,7 +26,8 @@ from twitter_ingest.tweets import BadTweet, envelopes_from_response
 LABELS = [
     (Outcome.COMPLAINT, "new complaints"), (Outcome.FOLLOW_UP, "follow-ups"), (Outcome.NOTED, "acknowledgements"),
     (Outcome.DISTRICT_UPDATE, "district updates"), (Outcome.GOOD_WORK, "good-work posts"),
-    (Outcome.STATUS_REQUEST, "status requests"), (Outcome.IGNORED, "ignored"), (Outcome.REJECTED, "rejected"),
+    (Outcome.STATUS_REQUEST, "status requests"), (Outcome.EDIT, "edits"), (Outcome.IGNORED, "ignored"),
+    (Outcome.REJECTED, "rejected"),
 ]
 API_ERROR = "API error"
 # The exit status when some input was rejected (1 is Django's for a command that failed outright).
