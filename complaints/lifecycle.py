@@ -617,6 +617,21 @@ def add_notes(items):
     return results
 
 
+def hand_to_112(complaint, *, actor=None, note="", reference="", expected_version=None):
+    """Record that a person told Dial 112 about an open complaint: who (the actor) and when (the event's
+    time), with 112's own reference when they gave one. The state stays: the unit still notes and acts.
+    The words read out are not stored (they may hold a phone number, and events are never erased)."""
+    reference = clean_text(reference or "")[0].strip()[:60]
+    note = clean_text(note or "")[0].strip()[:500]
+
+    def mutate(c):
+        if c.status not in OPEN_STATUSES:
+            raise IllegalTransition("hand_to_112", c.status)
+        return {"reference": reference, "priority": c.priority, "urgent_terms": list(c.urgent_terms or [])}
+
+    return _change(complaint, "hand_to_112", actor, expected_version, mutate, note=note)
+
+
 def record(complaint, action, *, actor=None, note="", data=None):
     """An event that changes nothing on the complaint itself (nudge, escalation, reopen request...)."""
     actor = _as_actor(actor)

@@ -6,7 +6,7 @@ before changing anything; the lifecycle module asks it again, so no caller can g
 Roles (districts.StaffProfile):
 - HQ operator / HQ supervisor (and superusers): every complaint; every action.
 - Unit cell staff: complaints routed to their unit (or to a unit under it, such as a commissionerate's
-  traffic wing); the district actions (noted, station, report, resolve, close, class).
+  traffic wing); the district actions (noted, station, report, resolve, close, class, Dial 112 hand-off).
 - Supervisor of a range, zone or commissionerate: complaints of the units below, read-only (nudge only).
 Restricted complaints are hidden from everyone but HQ supervisors, superusers and staff marked
 `sees_restricted` in the complaint's own unit.
@@ -20,10 +20,11 @@ from .models import Complaint
 
 HQ_ACTIONS = frozenset({
     "forward", "note", "assign_station", "report", "resolve", "close", "reject", "merge", "transfer", "reopen",
-    "set_category", "set_priority", "set_restricted", "add_note", "nudge", "request_transfer",
+    "set_category", "set_priority", "set_restricted", "add_note", "nudge", "request_transfer", "hand_to_112",
 })
 CELL_ACTIONS = frozenset({
     "note", "assign_station", "report", "resolve", "close", "set_category", "add_note", "request_transfer",
+    "hand_to_112",
 })
 SUPERVISOR_ACTIONS = frozenset({"nudge"})
 

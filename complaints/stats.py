@@ -17,6 +17,9 @@ A complaint counts for the unit it is with now, in the period in which it was re
 - pending_beyond_target: still open and past their next deadline (sla_due_at, kept by the SLA module)
   at the end of the period or now, whichever is earlier.
 - not_heard: forwarded, still open and never noted (001 §9's "Noted" never came).
+- satisfied / not_satisfied / satisfaction_pct: complaints whose complainant's latest answer is
+  "satisfied" (tracking page, after resolution), or "not satisfied" there or a request on X to reopen;
+  the percentage is of the complaints answered. Not part of the rank: anyone holding a code can answer.
 - rank: by disposal rate, then share noted within target, then median time to noted (faster first),
   then volume; units that received nothing in the period are listed unranked at the end.
 """
@@ -65,7 +68,7 @@ def _whole_days(period_start, period_end):
     return period_start, period_end
 
 
-COUNTS = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard")
+COUNTS = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "satisfied", "not_satisfied")
 
 
 def _read(first, last, unit_ids, volumes):
@@ -138,7 +141,8 @@ def league(period_start, period_end, units=None, *, volumes=False) -> dict:
 
     rows = []
     for unit in chosen:
-        (received, forwarded, noted, within, disposed, not_heard), to_noted, to_resolved = sums.get(unit.pk, empty)
+        counts, to_noted, to_resolved = sums.get(unit.pk, empty)
+        received, forwarded, noted, within, disposed, not_heard, satisfied, not_satisfied = counts
         rows.append({
             "rank": None,
             "unit": unit.slug,
@@ -157,6 +161,9 @@ def league(period_start, period_end, units=None, *, volumes=False) -> dict:
             "disposal_rate_pct": _pct(disposed, received),
             "pending_beyond_target": late.get(unit.pk, 0),
             "not_heard": not_heard,
+            "satisfied": satisfied,
+            "not_satisfied": not_satisfied,
+            "satisfaction_pct": _pct(satisfied, satisfied + not_satisfied),
         })
 
     def merit(row):

@@ -2,11 +2,13 @@
 complaints come from a few thousand small rows instead of aggregating some 80,000 complaints per request.
 
 One DayTally row per (IST day of receipt, unit the complaint is with now) holds the counts as the
-complaints stand now, the categories received, and the spans forwarded → noted and forwarded → resolved
-in whole seconds (a median needs every value, not a sum).
+complaints stand now, the categories received, the complainants' latest answers (satisfied, or
+not satisfied / asked to reopen, from the answer events), and the spans forwarded → noted and forwarded →
+resolved in whole seconds (a median needs every value, not a sum).
 
-Keeping them current. The lifecycle marks the day of every complaint whose counted fields change (a
-StaleDay row written in the change's own transaction, so a mark is visible exactly when its change is).
+Keeping them current. The lifecycle marks the day of every complaint whose counted fields change, or that
+gets an answer (COUNTED_CHANGES): a StaleDay row written in the change's own transaction, so a mark is
+visible exactly when its change is.
 refresh() recomputes the marked days from the complaints and deletes the marks it read, in one
 transaction under a lock, so two refreshes never interleave and a mark that commits meanwhile is kept for
 the next one. Readers refresh the days of their period first, so an answer is never stale; the beat task
@@ -23,13 +25,17 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, Complaint, DayTally, StaleDay, Status
+from .models import OPEN_STATUSES, Complaint, DayTally, Event, StaleDay, Status
 
 # pg_advisory_xact_lock key for refreshes (any constant unique within the database).
 LOCK_KEY = 7_203_114_001
 DISPOSED = (Status.RESOLVED, Status.CLOSED)
+# The complainant's answers (complaints.feedback after resolution, and a request on X to reopen):
+# the latest one of each complaint is counted.
+SATISFIED, NOT_SATISFIED = "citizen_satisfied", "reopen_requested"
+ANSWERS = (SATISFIED, NOT_SATISFIED)
 # Changes that keep the status but move a complaint between the counted columns.
-COUNTED_CHANGES = ("set_category",)
+COUNTED_CHANGES = ("set_category", *ANSWERS)
 
 
 def day_of(moment):
@@ -102,17 +108,24 @@ def count_day(day):
     """Fresh (unsaved) DayTally rows for one day, from its complaints."""
     start, end = day_bounds(day)
     rows = (Complaint.objects.filter(received_at__gte=start, received_at__lt=end).order_by()
-            .values_list("unit_id", "category_id", "status", "forwarded_at", "noted_at", "resolved_at", "noted_due_at"))
+            .values_list("pk", "unit_id", "category_id", "status", "forwarded_at", "noted_at", "resolved_at",
+                         "noted_due_at"))
+    answers = latest_answers(start, end)
     tallies = {}
     categories = defaultdict(Counter)
     fallback = timedelta(minutes=noted_target_minutes())
-    for unit_id, category_id, status, forwarded_at, noted_at, resolved_at, noted_due_at in rows:
+    for pk, unit_id, category_id, status, forwarded_at, noted_at, resolved_at, noted_due_at in rows:
         t = tallies.get(unit_id)
         if t is None:
             t = tallies[unit_id] = DayTally(day=day, unit_id=unit_id)
             t.to_noted, t.to_resolved = [], []
         t.received += 1
         categories[unit_id][category_id] += 1
+        answer = answers.get(pk)
+        if answer == SATISFIED:
+            t.satisfied += 1
+        elif answer == NOT_SATISFIED:
+            t.not_satisfied += 1
         if status in DISPOSED:
             t.disposed += 1
         if noted_at:
@@ -134,9 +147,18 @@ def count_day(day):
     return list(tallies.values())
 
 
+def latest_answers(start, end):
+    """{complaint id: its latest answer's action} for the complaints received in [start, end) that have
+    one. Answers are few beside complaints, so they are read on their own, through the action index."""
+    events = (Event.objects.filter(action__in=ANSWERS, complaint__received_at__gte=start,
+                                   complaint__received_at__lt=end)
+              .order_by("complaint_id", "created_at", "id").values_list("complaint_id", "action"))
+    return dict(events)  # ordered oldest first, so each complaint keeps its latest
+
+
 # What a recount compares to decide whether a stored row changed.
-COMPARED = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "by_category",
-            "noted_seconds", "resolution_seconds")
+COMPARED = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "satisfied",
+            "not_satisfied", "by_category", "noted_seconds", "resolution_seconds")
 
 
 def _values(obj):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import lifecycle, scoping
 from complaints.models import OPEN_STATUSES
 
-from . import forms as f
+from . import forms as f, urgent
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,11 @@ SPECS = {
                                                                     expected_version=d["version"],
                                                                     note=d.get("note", "")),
                            transition=False, open_only=False),
+    "hand_to_112": Spec(_("Hand over to Dial 112"), f.Dial112Form,
+                        lambda c, d, u: lifecycle.hand_to_112(c, actor=u, note=d.get("note", ""),
+                                                              reference=d.get("reference", ""),
+                                                              expected_version=d["version"]),
+                        transition=False),
     "add_note": Spec(_("Add internal note"), f.NoteTextForm,
                      lambda c, d, u: lifecycle.add_note(c, d["text"], actor=u), transition=False, open_only=False),
     "request_transfer": Spec(_("Ask HQ to transfer"), f.RequestTransferForm, _record("request_transfer", "reason"),
@@ -100,6 +105,8 @@ def available(user, complaint, allowed=None):
         if spec.transition and name not in in_state:
             continue
         if not spec.transition and spec.open_only and not is_open:
+            continue
+        if name == "hand_to_112" and not urgent.is_urgent(complaint):
             continue
         result.append(name)
     return result

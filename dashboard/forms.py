@@ -127,6 +127,11 @@ class NudgeForm(VersionedForm):
     note = forms.CharField(label=_("Message to the unit"), max_length=280, required=False)
 
 
+class Dial112Form(VersionedForm):
+    reference = forms.CharField(label=_("112's reference number (if they gave one)"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
 class MergeForm(VersionedForm):
     into = forms.CharField(label=_("Tracking code of the complaint that carries on"), max_length=30)
 

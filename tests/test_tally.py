@@ -33,6 +33,9 @@ def counted(first, last, units):
     out = {}
     for unit in units:
         rows = list(Complaint.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end))
+        answers = [c.events.filter(action__in=ANSWERS).order_by("-created_at", "-id").values_list("action", flat=True).first()
+                   for c in rows]
+        satisfied, not_satisfied = answers.count("citizen_satisfied"), answers.count("reopen_requested")
         fwd = [c for c in rows if c.forwarded_at]
         to_noted = [max(0, math.ceil((c.noted_at - c.forwarded_at).total_seconds())) for c in fwd if c.noted_at]
         to_resolved = [max(0, math.ceil((c.resolved_at - c.forwarded_at).total_seconds())) for c in fwd if c.resolved_at]
@@ -48,12 +51,17 @@ def counted(first, last, units):
             "not_heard": sum(1 for c in fwd if c.status in OPEN_STATUSES and not c.noted_at),
             "pending_beyond_target": sum(1 for c in rows if c.status in OPEN_STATUSES and c.sla_due_at
                                          and c.sla_due_at < cutoff),
+            "satisfied": satisfied,
+            "not_satisfied": not_satisfied,
+            "satisfaction_pct": round(100 * satisfied / (satisfied + not_satisfied), 1) if answers.count(None) < len(rows) else None,
         }
     return out
 
 
 FIGURES = ("received", "forwarded", "noted", "noted_within_target", "median_minutes_to_noted",
-           "median_minutes_to_resolution", "disposed", "not_heard", "pending_beyond_target")
+           "median_minutes_to_resolution", "disposed", "not_heard", "pending_beyond_target", "satisfied",
+           "not_satisfied", "satisfaction_pct")
+ANSWERS = ("citizen_satisfied", "reopen_requested")
 
 
 def from_tallies(first, last, units):
@@ -66,6 +74,8 @@ def walk(rng, complaints, units, categories, steps, *, refused=None):
     for _ in range(steps):
         c = Complaint.objects.get(pk=rng.choice(complaints).pk)
         later = c.received_at + timedelta(minutes=rng.randint(1, 900))
+        # The complainant's answer (tracking page or X): satisfied, or not satisfied / reopen request.
+        answer = lambda: lifecycle.record(c, rng.choice(ANSWERS), note="answer")  # noqa: E731
         moves = {
             Status.NEW: [lambda: lifecycle.forward(c, rng.choice(units), at=later),
                          lambda: lifecycle.reject(c, "Not a police matter")],
@@ -74,11 +84,13 @@ def walk(rng, complaints, units, categories, steps, *, refused=None):
             Status.TRANSFERRED: [lambda: lifecycle.forward(c, c.unit, at=later)],
             Status.NOTED: [lambda: lifecycle.report(c, "Beat constable visited.")],
             Status.IN_PROGRESS: [lambda: lifecycle.resolve(c, at=later)],
-            Status.RESOLVED: [lambda: lifecycle.close(c, "resolved_without_fir"), lambda: lifecycle.reopen(c)],
-            Status.CLOSED: [lambda: lifecycle.reopen(c)],
-            Status.REOPENED: [lambda: lifecycle.note(c, at=later) if c.unit_id else None],
+            Status.RESOLVED: [lambda: lifecycle.close(c, "resolved_without_fir"), lambda: lifecycle.reopen(c),
+                              answer, answer],
+            Status.CLOSED: [lambda: lifecycle.reopen(c), answer],
+            Status.REOPENED: [lambda: lifecycle.note(c, at=later) if c.unit_id else None, answer],
         }.get(c.status, [])
         moves.append(lambda: lifecycle.set_category(c, rng.choice(categories)))
+        moves.append(answer)  # a reply on X asking to reopen can come in any state
         try:
             rng.choice(moves)()
         except lifecycle.LifecycleError as exc:
@@ -96,7 +108,7 @@ def units(db):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_tallies_match_counting_the_complaints(seed, units, make_complaint):
     """Tried: 60 complaints over ten days, 250 random changes (forward, note, transfer, report, resolve,
-    close, reopen, reject, category), the league read after every 50 changes."""
+    close, reopen, reject, category, the complainant's answers), the league read after every 50 changes."""
     rng = random.Random(seed)
     categories = list(Category.objects.all())
     complaints = [make_complaint(received_at=at(rng.randint(1, 10), rng.randint(0, 23), rng.randint(0, 59)))
@@ -105,6 +117,8 @@ def test_tallies_match_counting_the_complaints(seed, units, make_complaint):
         walk(rng, complaints, units, categories, 50)
         assert from_tallies(date(2026, 10, 1), date(2026, 10, 10), units) == counted(date(2026, 10, 1), date(2026, 10, 10), units)
         assert from_tallies(date(2026, 10, 4), date(2026, 10, 6), units) == counted(date(2026, 10, 4), date(2026, 10, 6), units)
+    answered = from_tallies(date(2026, 10, 1), date(2026, 10, 10), units).values()
+    assert sum(r["satisfied"] + r["not_satisfied"] for r in answered)  # the walk answered
     # the volumes for the charts count the same complaints
     volumes = stats.league(date(2026, 10, 1), date(2026, 10, 10), volumes=True)["volumes"]
     assert sum(volumes["per_day"].values()) == 60
@@ -147,6 +161,27 @@ def test_changes_that_count_nothing_mark_nothing(units, make_complaint):
     assert not StaleDay.objects.exists()
     lifecycle.set_category(c, Category.objects.last())
     assert StaleDay.objects.filter(day=date(2026, 10, 3)).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_latest_answer_of_each_complaint_counts(units, make_complaint):
+    """Tried: an answer marks its complaint's day; a complaint answered twice counts once, by its latest
+    answer; the answers count for the unit the complaint is with now."""
+    first = lifecycle.forward(make_complaint(received_at=at(3)), units[0], at=at(3, 10))
+    second = lifecycle.forward(make_complaint(received_at=at(3, 11)), units[0], at=at(3, 12))
+    tally.refresh()
+    lifecycle.record(first, "reopen_requested", note="nobody came")
+    assert StaleDay.objects.filter(day=date(2026, 10, 3)).exists()
+    lifecycle.record(second, "citizen_satisfied")
+    row = stats.league_table(date(2026, 10, 3), date(2026, 10, 3), units=units[:1])[0]
+    assert (row["satisfied"], row["not_satisfied"], row["satisfaction_pct"]) == (1, 1, 50.0)
+    lifecycle.record(first, "citizen_satisfied")
+    row = stats.league_table(date(2026, 10, 3), date(2026, 10, 3), units=units[:2])
+    assert [(r["unit"], r["satisfied"], r["not_satisfied"]) for r in row[:1]] == [("meerut", 2, 0)]
+    lifecycle.transfer(first, units[1])
+    by_unit = from_tallies(date(2026, 10, 3), date(2026, 10, 3), units[:2])
+    assert (by_unit["meerut"]["satisfied"], by_unit["bareilly"]["satisfied"]) == (1, 1)
+    assert from_tallies(date(2026, 10, 3), date(2026, 10, 3), units) == counted(date(2026, 10, 3), date(2026, 10, 3), units)
 
 
 @pytest.mark.django_db

@@ -1,4 +1,6 @@
-"""The shift-handover report: what arrived, what was done and what is pending or overdue in a shift."""
+"""The shift-handover report: what arrived, what was done and what is pending or overdue in a shift; the
+requests to look again and the satisfied answers that came in; urgent complaints, those handed to Dial 112
+and those still without any action (the alarm, as it stood at the end of the shift or now)."""
 
 from datetime import datetime, time, timedelta
 
@@ -6,14 +8,16 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from complaints.models import OPEN_STATUSES, Event
+from complaints import feedback
+from complaints.models import OPEN_STATUSES, Event, Priority
 
+from .. import reopen_requests, urgent
 from ..forms import HandoverForm
 from .common import staff_required, visible
 
 SHIFT_HOURS = {"morning": (8, 16), "evening": (14, 22), "night": (22, 8)}
 DONE_ACTIONS = ("forward", "note", "assign_station", "report", "resolve", "close", "reject", "merge", "transfer",
-                "reopen", "escalated", "nudge", "request_transfer")
+                "reopen", "escalated", "nudge", "request_transfer", "hand_to_112")
 
 
 def window(day, shift):
@@ -42,7 +46,17 @@ def handover(request):
                                   action__in=DONE_ACTIONS)
     pending = scoped.filter(status__in=OPEN_STATUSES, received_at__lt=end)
     overdue = pending.filter(sla_due_at__lt=end)
+    asked = reopen_requests.in_window(scoped, start, end)
+    handed = events.filter(action="hand_to_112").select_related("complaint").order_by("-created_at")
     return render(request, "dashboard/handover.html", {
+        "asked_count": asked.count(),
+        "asked": [(e, feedback.from_tracking_page(e)) for e in asked[:100]],
+        "satisfied_count": Event.objects.filter(complaint__in=scoped, action="citizen_satisfied",
+                                                created_at__gte=start, created_at__lt=end).count(),
+        "asked_waiting": reopen_requests.count(scoped),
+        "urgent_count": arrived.filter(priority=Priority.URGENT).count(),
+        "handed": handed[:100],
+        "alarm": urgent.banner(scoped, min(end, timezone.now())),
         "form": form, "start": start, "end": end,
         "arrived_count": arrived.count(),
         "arrived": arrived.select_related("unit", "category").order_by("-received_at")[:100],

@@ -120,3 +120,20 @@ def test_manual_intake_duplicate_tweet_is_409_with_the_existing_code(api, hq, ma
 def test_manual_intake_bad_values(api, hq, body, field):
     response = api(hq).post("/api/v1/complaints/", body, format="json")
     assert response.status_code == 400 and field in response.json()
+
+
+def test_hand_to_112_through_the_api(api, meerut_cell, meerut_range, forwarded):
+    """Who informed 112 and when is recorded, the state stays; a supervisor may not; a closed complaint is 409."""
+    complaint = forwarded("meerut", priority="urgent", urgent_terms=["goli chal rahi"])
+    assert "hand_to_112" in api(meerut_cell).get(f"/api/v1/complaints/{complaint.tracking_code}/").json()["allowed_actions"]
+    response = post(api(meerut_cell), complaint, "hand-to-112", {"reference": "E-17", "note": "PRV sent"})
+    assert response.status_code == 200 and response.json()["status"] == "forwarded"
+    event = complaint.events.get(action="hand_to_112")
+    assert (event.actor, event.data["reference"], event.note) == (meerut_cell, "E-17", "PRV sent")
+    assert post(api(meerut_range), complaint, "hand-to-112", {}).status_code == 403
+    lifecycle.note(complaint)
+    lifecycle.report(complaint, "Visited.")
+    lifecycle.resolve(complaint)
+    lifecycle.close(complaint, "resolved_without_fir")
+    assert post(api(meerut_cell), complaint, "hand-to-112", {}).status_code == 409
+    assert complaint.events.filter(action="hand_to_112").count() == 1
