@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from complaints import scoping
 
@@ -137,7 +138,7 @@ class OutboxAdmin(ScopedToComplaints, admin.ModelAdmin):
     @admin.action(description=_("Mark as sent (posted by hand)"))
     def mark_sent(self, request, queryset):
         done = sum(outbox.mark_sent_by_hand(row, request.user) for row in queryset)
-        messages.info(request, _("%(n)d marked as sent.") % {"n": done})
+        messages.info(request, ngettext("%(n)d reply marked as sent.", "%(n)d replies marked as sent.", done) % {"n": done})
 
     def save_model(self, request, obj, form, change):
         # An edited held reply goes back to the queue, where it is checked again.

@@ -18,7 +18,10 @@ check twitter_ingest.E001).
    token, so a sender that lost its claim writes nothing.
 2. Right before the post request the sender renews the claim (same condition), sets lookback_from to now
    if it is empty and records the text it asks for (post_texts); that commit precedes the request. A
-   sender that finds its claim gone does not post.
+   sender that finds its claim gone does not post. A sender killed while the request goes out leaves X
+   either all of it (the post may land, and 3 and 4 find it) or only part (urllib3 writes the headers and
+   then the body), which X does not act on. (The simulated X once read a missing body as an empty one and
+   posted an empty tweet in reply to nothing: the stray post of the kill bench, issue #15.)
 3. Another sender can take the row over only after the claim has gone C seconds without renewal
    (release_stale), and a row whose post failed in a way that leaves the outcome unknown (timeout,
    connection error, 5xx) is not tried again before C after its request either (send_claimed). So by the
@@ -106,29 +109,39 @@ _local = threading.local()
 # edits those, and changes any other wording by adding a reply template with its key).
 DEFAULT_TEMPLATES = {
     "reply_with_code": (
-        "Your complaint has been registered with UP Police. Tracking code: {code}. Please quote it in any "
-        "follow-up.{link}",
-        "आपकी शिकायत यूपी पुलिस में दर्ज कर ली गई है। ट्रैकिंग कोड: {code}। आगे की जानकारी हेतु यही कोड लिखें।{link}",
+        "Your complaint has been received by Uttar Pradesh Police. Its tracking code is {code} — please quote "
+        "this code in all further communication. In an emergency, dial 112.{link}",
+        "आपकी शिकायत उत्तर प्रदेश पुलिस को प्राप्त हो गई है, जिसका ट्रैकिंग कोड {code} है। कृपया आगे के संवाद में "
+        "यही कोड लिखें। आपात स्थिति में डायल 112 करें।{link}",
     ),
     "forward": (
-        "@{handle} Please take necessary action on complaint {code} and reply Noted.",
-        "@{handle} कृपया शिकायत {code} पर आवश्यक कार्यवाही कर Noted से अवगत कराएं।",
+        "@{handle} Kindly take cognizance of complaint {code} and take necessary action. Please apprise us of "
+        "the action taken.",
+        "@{handle} कृपया शिकायत {code} का संज्ञान लेकर आवश्यक कार्यवाही करें एवं कृत कार्यवाही से अवगत कराएँ।",
     ),
-    "noted": ("Noted. {code}", "संज्ञान में लिया गया। {code}"),
+    "noted": (
+        "Noted. Necessary action on complaint {code} is being taken.",
+        "शिकायत {code} संज्ञान में ली गई है। आवश्यक कार्यवाही की जा रही है।",
+    ),
     "closing": (
-        "Complaint {code} has been resolved: {report}{link}",
-        "शिकायत {code} का निस्तारण कर दिया गया है: {report}{link}",
+        "Complaint {code} has been disposed of. Action taken: {report}{link}",
+        "शिकायत {code} का निस्तारण किया गया है। कृत कार्यवाही: {report}{link}",
     ),
-    "status": ("Complaint {code}: {stage}.{link}", "शिकायत {code}: {stage}।{link}"),
+    "status": (
+        "Complaint {code} — present status: {stage}.{link}",
+        "शिकायत {code} की वर्तमान स्थिति: {stage}।{link}",
+    ),
     # A restricted complaint's closing and status replies: only {code}, {stage} (naming no unit) and
     # {link} are filled in, never the report.
     "closing_restricted": (
-        "Complaint {code} has been resolved. To protect your privacy, the details are not posted here.{link}",
-        "शिकायत {code} का निस्तारण कर दिया गया है। आपकी गोपनीयता हेतु विवरण यहाँ सार्वजनिक नहीं किया गया है।{link}",
+        "Complaint {code} has been disposed of. To protect your privacy, the details are not posted here.{link}",
+        "शिकायत {code} का निस्तारण किया गया है। आपकी गोपनीयता की सुरक्षा हेतु विवरण यहाँ सार्वजनिक नहीं किया गया "
+        "है।{link}",
     ),
     "status_restricted": (
-        "Complaint {code}: {stage}. To protect your privacy, the details are not posted here.{link}",
-        "शिकायत {code}: {stage}। आपकी गोपनीयता हेतु विवरण यहाँ सार्वजनिक नहीं किया गया है।{link}",
+        "Complaint {code} — present status: {stage}. To protect your privacy, the details are not posted here.{link}",
+        "शिकायत {code} की वर्तमान स्थिति: {stage}। आपकी गोपनीयता की सुरक्षा हेतु विवरण यहाँ सार्वजनिक नहीं किया गया है।"
+        "{link}",
     ),
 }
 

@@ -1,28 +1,40 @@
-"""HQ's inbox: new complaints newest first, refreshed by polling a partial, triage per row and in bulk."""
+"""HQ's inbox: new complaints, urgent first and then newest first, refreshed by polling a partial, triage per
+row and in bulk; a tab of requests to look at resolved complaints again; the alarm for urgent ones."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from complaints import feedback, lifecycle
-from complaints.models import Category, Event, Priority, Status
+from complaints import lifecycle
+from complaints.models import Category, Priority, Status
 from districts.models import Unit
 
-from .. import paging, roles
+from .. import paging, reopen_requests, roles, urgent
 from ..forms import RejectForm
 from .common import redirect_next, staff_required, visible
 
 PAGE = 50
 
 
+TABS = ("new", "again")
+URGENT_MAX = 20  # urgent new mentions listed above the rest, soonest deadline first
+
+
 def _rows(request):
-    qs = visible(request).filter(status=Status.NEW).select_related("suggested_unit", "category")
-    return paging.page(qs, request.GET.get("before", ""), PAGE)
+    """New mentions: the URGENT_MAX urgent ones whose deadline is nearest first, then the rest (any further
+    urgent ones among them, marked) newest first, paged. Every page leaves out the rows of the urgent block
+    as it stands, so paging stays consistent. The block is capped because each row carries its forms: a
+    desk flooded with urgent mentions keeps a light page and a light 15-second refresh."""
+    new = visible(request).filter(status=Status.NEW).select_related("suggested_unit", "category")
+    block = list(new.filter(priority=Priority.URGENT).order_by("sla_due_at", "received_at", "id")[:URGENT_MAX])
+    before = request.GET.get("before", "")
+    rows, after = paging.page(new.exclude(pk__in=[c.pk for c in block]), before, PAGE)
+    return (rows if before else block + rows), after
 
 
 def _choices():
@@ -31,29 +43,27 @@ def _choices():
     return {"units": units, "categories": categories, "priorities": Priority.choices}
 
 
-def _waiting_for_hq(request):
-    """What else waits for HQ besides new mentions: requests to look again at resolved or closed
-    complaints (each marked with where it came from), and tweets filed again by someone who could not
-    see the first complaint, listed only for those who see both (HQ supervisors) to merge or keep."""
-    seen = visible(request)
-    # The newest requests first, then only those on complaints this login may see: bounded whatever the
-    # size of the desk, where "complaint in the visible ones" could make the database read them all.
-    newest = list(Event.objects.filter(action="reopen_requested", created_at__gte=F("complaint__resolved_at"),
-                                       complaint__status__in=[Status.RESOLVED, Status.CLOSED])
-                  .select_related("complaint").order_by("-created_at", "-id")[:PAGE * 2])
-    shown = set(seen.filter(pk__in={e.complaint_id for e in newest}).values_list("pk", flat=True))
-    requests = [(e, feedback.from_tracking_page(e)) for e in newest if e.complaint_id in shown][:PAGE]
-    refilings = (seen.filter(same_tweet_as__isnull=False, same_tweet_as__in=seen)
-                 .exclude(status__in=[Status.DUPLICATE, Status.REJECTED])
-                 .select_related("same_tweet_as").order_by("-received_at", "-id")[:PAGE])
-    return {"reopen_requests": requests, "refilings": list(refilings)}
+def _refilings(seen):
+    """Tweets filed again by someone who could not see the first complaint, listed only for those who see
+    both (HQ supervisors) to merge or keep."""
+    return list(seen.filter(same_tweet_as__isnull=False, same_tweet_as__in=seen)
+                .exclude(status__in=[Status.DUPLICATE, Status.REJECTED])
+                .select_related("same_tweet_as").order_by("-received_at", "-id")[:PAGE])
 
 
 @staff_required(roles.is_hq)
 def inbox(request):
-    rows, after = _rows(request)
-    return render(request, "dashboard/inbox.html",
-                  {"rows": rows, "after": after, **_choices(), **_waiting_for_hq(request)})
+    """Two tabs: new mentions (urgent first), and requests to look again at resolved or closed complaints
+    (a reply on X, or "not satisfied" on the tracking page, each marked with where it came from)."""
+    seen = visible(request)
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "new"
+    context = {"tab": tab, "again_count": reopen_requests.count(seen), "alarm": urgent.banner(seen, request=request)}
+    if tab == "again":
+        context["reopen_requests"] = reopen_requests.newest(seen, PAGE)
+    else:
+        rows, after = _rows(request)
+        context.update(rows=rows, after=after, refilings=_refilings(seen), **_choices())
+    return render(request, "dashboard/inbox.html", context)
 
 
 @staff_required(roles.is_hq)
@@ -94,7 +104,8 @@ def bulk(request):
         except (lifecycle.LifecycleError, PermissionDenied) as exc:
             failed.append(f"{complaint.tracking_code}: {exc}")
     if done:
-        messages.success(request, _("%(n)s complaint(s) done: %(codes)s") % {"n": len(done), "codes": ", ".join(done)})
+        messages.success(request, ngettext("%(n)s complaint done: %(codes)s", "%(n)s complaints done: %(codes)s",
+                                           len(done)) % {"n": len(done), "codes": ", ".join(done)})
     for line in failed:
         messages.error(request, line)
     return redirect_next(request, reverse("dashboard:inbox"))

@@ -20,14 +20,14 @@ def _po_entries(text):
         if not line.strip():
             if "msgid" in current:
                 if "msgid_plural" not in current:  # plural forms are checked by msgfmt --check
-                    entries.append((current["msgid"], current.get("msgstr", "")))
+                    entries.append((current["msgid"], current.get("msgstr", ""), current.get("msgctxt")))
             current, key = {}, None
-        elif line.startswith(("msgid ", "msgstr ", "msgstr[", "msgid_plural ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgstr[", "msgid_plural ")):
             key, _, value = line.partition(" ")
             current[key] = ast.literal_eval(value)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
-    return [(i, s) for i, s in entries if i]
+    return [(i, s, c) for i, s, c in entries if i]
 
 
 def test_hindi_translation_is_complete_and_compiled():
@@ -35,11 +35,12 @@ def test_hindi_translation_is_complete_and_compiled():
     assert "#, fuzzy" not in text
     entries = _po_entries(text)
     assert len(entries) > 500
-    assert [msgid for msgid, msgstr in entries if not msgstr] == []
+    assert [msgid for msgid, msgstr, _ in entries if not msgstr] == []
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    for msgid, msgstr in entries:
-        assert compiled.gettext(msgid) == msgstr, msgid  # the shipped .mo matches the .po
+    for msgid, msgstr, context in entries:
+        found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+        assert found == msgstr, msgid  # the shipped .mo matches the .po
 
 
 def test_dashboard_strings_in_hindi():
