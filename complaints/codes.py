@@ -80,12 +80,20 @@ def _ascii_symbols(raw: str) -> str:
     return "".join(out)
 
 
+_WRAPPING = frozenset("।॥.,!?:'\"`")
+
+
+def _wraps(ch):
+    """Quotes, brackets and sentence marks a code is copied with; not ';' or '-', which make other things."""
+    return ch.isspace() or ch in _WRAPPING or unicodedata.category(ch) in ("Ps", "Pe", "Pi", "Pf")
+
+
 def _trimmed(raw: str) -> str:
     """Without the punctuation, quotes and brackets a code is copied with: "UPP-7K3M9-Q2XCF।", «…», (…)."""
     start, end = 0, len(raw)
-    while start < end and (raw[start].isspace() or unicodedata.category(raw[start])[0] in "PS"):
+    while start < end and _wraps(raw[start]):
         start += 1
-    while end > start and (raw[end - 1].isspace() or unicodedata.category(raw[end - 1])[0] in "PS"):
+    while end > start and _wraps(raw[end - 1]):
         end -= 1
     return raw[start:end]
 

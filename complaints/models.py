@@ -47,6 +47,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone call")
     WALK_IN = "walk_in", _("Walk-in")
     OTHER = "other", _("Other")
+    FOUND_ON_X = "found_on_x", _("Found on X")
 
 
 class Outcome(models.TextChoices):
@@ -209,6 +210,10 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "-received_at"], name="complaint_status_received"),
             models.Index(fields=["unit", "status", "-received_at"], name="complaint_unit_status_received"),
+            # The urgent alarm (dashboard.urgent) is counted on every page HQ and the cells open: urgent
+            # complaints waiting on a short clock are few, so this index is small and the count exact.
+            models.Index(fields=["sla_due_at"], name="complaint_urgent_short_clock",
+                         condition=models.Q(priority="urgent", status__in=["new", "forwarded", "transferred"])),
         ]
         constraints = [
             models.CheckConstraint(
@@ -244,6 +249,7 @@ class MessageKind(models.TextChoices):
     HQ_PUBLIC = "hq_public", _("HQ public reply")
     INTERNAL = "internal", _("Internal note")
     OTHER = "other", _("Other mention")
+    EDIT = "edit", _("Edited on X (new version; the earlier one is kept)")
 
 
 class Message(models.Model):
@@ -328,6 +334,10 @@ class DayTally(models.Model):
     noted_in_time = models.PositiveIntegerField(_("noted within target"), default=0)
     disposed = models.PositiveIntegerField(_("disposed"), default=0)
     not_heard = models.PositiveIntegerField(_("not heard"), default=0)
+    # The complainants' latest answer, one per complaint: satisfied, or not satisfied (a
+    # "not satisfied" on the tracking page or a request on X to reopen).
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    not_satisfied = models.PositiveIntegerField(_("not satisfied"), default=0)
     # The three columns below are packed as little-endian unsigned 32-bit integers (complaints.tally):
     # a month of them is some 2,300 rows and 150,000 numbers, which decode many times faster from bytes
     # than from JSON. by_category: (category id, or 0 for none; complaints received) pairs, for the charts.

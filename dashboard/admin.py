@@ -20,3 +20,6 @@ class ShiftCalendarAdmin(admin.ModelAdmin):
 class CannedReplyAdmin(admin.ModelAdmin):
     list_display = ("title", "category", "status", "is_active")
     list_filter = ("category", "status", "is_active")
+
+
+from . import review_admin  # noqa: E402,F401  (honour-roll rules, decided rolls, filed weekly reports)

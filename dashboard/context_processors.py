@@ -1,6 +1,8 @@
 from django.urls import reverse
 
-from . import roles
+from complaints import scoping
+
+from . import roles, urgent
 
 CODE = "UPP-00000-00000"
 
@@ -10,7 +12,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    alarms = 0
+    if roles.is_hq(user) or roles.is_cell(user):
+        # One count query per page: the shift sees urgent complaints left without action from anywhere.
+        alarms = urgent.nav_count(request, scoping.visible_complaints(user))
     return {
+        "nav_alarms": alarms,
         "nav_hq": roles.is_hq(user),
         "nav_cell": roles.is_cell(user),
         "nav_supervisor": roles.is_supervisor(user),

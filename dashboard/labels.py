@@ -22,8 +22,11 @@ ACTION_LABELS = {
     "nudge": _("Nudged by supervisor"),
     "request_transfer": _("Transfer requested"),
     "escalated": _("Escalated: past the deadline"),
+    "hand_to_112": _("Handed over to Dial 112"),
     "citizen_satisfied": _("Complainant says satisfied"),
     "reopen_requested": _("Asked to look at it again"),
     "disposal_reported": _("Unit reported disposal on X"),
     "filed_again": _("Same tweet filed again by someone who may not see this complaint"),
+    "deleted_on_x": _("Deleted on X"),
+    "merged_automatically": _("Follow-up merged in (it arrived before its original)"),
 }

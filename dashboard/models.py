@@ -86,3 +86,6 @@ class CannedReply(models.Model):
 
     def __str__(self):
         return self.title
+
+
+from .review_models import HonourRoll, HonourRule, WeeklyReport  # noqa: E402,F401  (the weekly review's rows)

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, search, security
+from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
+from .views import watches
 
 app_name = "dashboard"
 
@@ -22,9 +23,16 @@ urlpatterns = [
     path("handover/", handover.handover, name="handover"),
     path("league/", league.league, name="league"),
     re_path(r"^export/league\.(?P<fmt>csv|xlsx)$", league.league_export, name="export_league"),
+    path("review/", review.weekly_pick, name="weekly_review_pick"),
+    re_path(r"^review/(?P<week>\d{4}-W\d{2})/(?P<language>en|hi)\.pdf$", review.weekly_pdf, name="weekly_review"),
+    re_path(r"^export/honour-roll\.(?P<fmt>csv|xlsx)$", review.honour_roll_export, name="export_honour_roll"),
     path("ingest/", ingest.health, name="health"),
     path("good-work/", ingest.good_work, name="good_work"),
     path("not-filed/", ingest.not_filed, name="not_filed"),
+    path("watch-queue/", watches.queue, name="watch_queue"),
+    path("watches/", watches.watch_list, name="watches"),
+    path("watches/new/", watches.watch_edit, name="watch_new"),
+    path("watches/<int:pk>/", watches.watch_edit, name="watch_edit"),
     path("account/tokens/", security.tokens_page, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", security.token_revoke, name="token_revoke"),
     path("security/lockouts/", security.lockouts_page, name="lockouts"),

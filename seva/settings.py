@@ -195,6 +195,12 @@ X_POLL_RETRIES = env.int("X_POLL_RETRIES", default=2)
 X_POLL_BACKOFF_SECONDS = env.float("X_POLL_BACKOFF_SECONDS", default=1.0)
 X_OVERLAP_INTERVAL = env.int("X_OVERLAP_INTERVAL", default=600)
 X_OVERLAP_WINDOW_MINUTES = env.int("X_OVERLAP_WINDOW_MINUTES", default=30)
+# Deleted mentions: every X_DELETION_INTERVAL s the tweets of complaints posted within the last
+# X_DELETION_WINDOW_HOURS are looked up, 100 ids a request, at most X_DELETION_MAX_LOOKUPS requests a run.
+# Each tweet still there is a billed post read: a longer window or a shorter interval costs more.
+X_DELETION_INTERVAL = env.int("X_DELETION_INTERVAL", default=3600)
+X_DELETION_WINDOW_HOURS = env.int("X_DELETION_WINDOW_HOURS", default=24)
+X_DELETION_MAX_LOOKUPS = env.int("X_DELETION_MAX_LOOKUPS", default=10)
 # Forward automatically when the suggested unit's confidence reaches this (0..1); unset = never.
 X_AUTO_FORWARD_CONFIDENCE = env.float("X_AUTO_FORWARD_CONFIDENCE", default=None)
 # A link costs ~13x a plain post under pay-per-use; the code alone lets the citizen track.
@@ -208,6 +214,16 @@ X_POST_MAX_PER_15MIN = env.int("X_POST_MAX_PER_15MIN", default=90)
 CELERY_BEAT_SCHEDULE["x-poll-mentions"] = {"task": "twitter_ingest.tasks.poll_all", "schedule": X_POLL_INTERVAL}
 CELERY_BEAT_SCHEDULE["x-overlap-poll"] = {"task": "twitter_ingest.tasks.overlap_poll", "schedule": X_OVERLAP_INTERVAL}
 CELERY_BEAT_SCHEDULE["x-send-outbox"] = {"task": "twitter_ingest.tasks.send_outbox", "schedule": X_OUTBOX_INTERVAL}
+CELERY_BEAT_SCHEDULE["x-deletion-check"] = {"task": "twitter_ingest.tasks.check_deletions",
+                                            "schedule": X_DELETION_INTERVAL}
+# Watches (twitter_ingest.watches): recent search for incidents nobody tagged the police in. Every post X
+# returns is a billed read (X_POST_READ_USD each); each watch stops at its monthly cap of posts read.
+X_WATCH_INTERVAL = env.int("X_WATCH_INTERVAL", default=300)
+X_WATCH_DEFAULT_MONTHLY_CAP = env.int("X_WATCH_DEFAULT_MONTHLY_CAP", default=3000)
+X_WATCH_FIRST_LOOKBACK_MINUTES = env.int("X_WATCH_FIRST_LOOKBACK_MINUTES", default=60)
+X_SEARCH_QUERY_MAX_CHARS = env.int("X_SEARCH_QUERY_MAX_CHARS", default=512)
+X_POST_READ_USD = env.float("X_POST_READ_USD", default=0.005)
+CELERY_BEAT_SCHEDULE["x-run-watches"] = {"task": "twitter_ingest.tasks.run_watches", "schedule": X_WATCH_INTERVAL}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -299,6 +315,23 @@ CELERY_BEAT_SCHEDULE["dashboard-sla-sweep"] = {
 CELERY_BEAT_SCHEDULE["dashboard-league-warm"] = {
     "task": "dashboard.tasks.warm_league",
     "schedule": max(30, DASHBOARD_LEAGUE_CACHE_SECONDS * 3 // 4),
+}
+
+# The DGP's weekly review (dashboard.review_report): filed every Monday 08:00 IST for the week just ended;
+# the honour roll of the month just ended is decided on the 1st. Spikes: an hour with at least
+# SPIKE_MIN_COUNT complaints for a unit and SPIKE_FACTOR times its average in the same hour of the four
+# weeks before; HQ's home page reads the last day's from the cache, kept SPIKES_CACHE_SECONDS.
+SPIKE_MIN_COUNT = env.int("SPIKE_MIN_COUNT", default=5)
+SPIKE_FACTOR = env.float("SPIKE_FACTOR", default=3.0)
+SPIKES_CACHE_SECONDS = env.int("SPIKES_CACHE_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["dashboard-weekly-review"] = {
+    "task": "dashboard.tasks.file_weekly_review", "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+}
+CELERY_BEAT_SCHEDULE["dashboard-honour-roll"] = {
+    "task": "dashboard.tasks.decide_honour_roll", "schedule": crontab(minute=30, hour=6, day_of_month=1),
+}
+CELERY_BEAT_SCHEDULE["dashboard-spikes-warm"] = {
+    "task": "dashboard.tasks.warm_spikes", "schedule": max(60, SPIKES_CACHE_SECONDS // 3),
 }
 
 # /healthz and /metrics (seva/health.py). An account is late (degraded) when its last successful poll is

@@ -4,6 +4,8 @@
 Endpoints: GET /2/users/me, /2/users/by/username/<name>, /2/users/<id>/mentions (since_id, until_id,
 start_time, end_time, max_results 5..100, next_token pagination, newest first, only the 800 newest
 reachable, expansions and fields, partial errors[] for referenced tweets that are gone),
+GET /2/tweets?ids= (lookup of up to 100 ids; errors[] for the deleted),
+GET /2/tweets/search/recent and /2/tweets/counts/recent (fake_search: the watches' operators, 512 characters),
 /2/users/<id>/tweets (the account's own posts, the same parameters and `exclude`; the 3,200 newest
 reachable, 800 with exclude=replies), POST /2/tweets (replies only where summoned, 403 on duplicate text
 to the same tweet, on deleted targets and on quote posts), rate-limit headers on every response. Ids are
@@ -15,7 +17,7 @@ Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/tweets    [{"id"?, "author": username, "text", "in_reply_to"?, "created_at"?, ...}]
                            "media": [{"type": "photo|video|animated_gif", "alt_text"?, ...}] attaches media
                            (served under includes.media for expansions=attachments.media_keys)
-  POST /_sandbox/faults    {"route": "mentions|post|me|user|tweets|any", "status": 429|503|401|402|..,
+  POST /_sandbox/faults    {"route": "mentions|post|me|user|tweets|search|any", "status": 429|503|401|402|..,
                             "reset_in": s, "delay": s, "count": n, "rate": p, "after": bool, "skip": n}
                            "skip" lets that many matching requests through first;
                            a fault with "rate" strikes each matching request with probability p until
@@ -27,6 +29,8 @@ Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/clock     {"offset": s}        X's clock runs s seconds off ours (ids and created_at)
   POST /_sandbox/limits    {"post": n, ...}      requests per 15 minutes per route and token
   POST /_sandbox/delete    {"ids": [...]}         mark tweets deleted
+  POST /_sandbox/edit      {"id", "text"}        the author edits a tweet (a new id; the chain in
+                           edit_history_tweet_ids; timelines serve only the newest version)
   POST /_sandbox/noted     {"delay": s}          district accounts answer HQ forwards with "Noted"
   GET  /_sandbox/posted    tweets created through POST /2/tweets
   GET  /_sandbox/requests  how many requests each route has had, and how many were cut short (the client
@@ -54,7 +58,8 @@ DEFAULT_MEDIA_FIELDS = ("media_key", "type")
 # The first part of a media key says its kind, as on X ("3_..." a photo).
 MEDIA_KEY_PREFIX = {"photo": "3", "video": "7", "animated_gif": "16"}
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
-LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900}
+LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900, "lookup": 3500, "search": 450,
+          "counts": 300}
 
 
 def fmt_time(dt):
@@ -88,6 +93,7 @@ class FakeX:
         self.users = {}          # id -> user dict
         self.tweets = {}         # id -> tweet dict (full)
         self.deleted = set()
+        self.superseded = set()  # earlier versions of edited tweets: looked up by id, not in timelines
         self.places = {}         # id -> place dict
         self.media = {}          # media_key -> media object (X's shape)
         self.posted = []         # ids created through POST /2/tweets
@@ -205,7 +211,7 @@ class FakeX:
         name = user["username"].lower()
         found = []
         for tweet in self.tweets.values():
-            if tweet["id"] in self.deleted or tweet.get("author_id") == user_id:
+            if tweet["id"] in self.deleted or tweet["id"] in self.superseded or tweet.get("author_id") == user_id:
                 continue
             tagged = any(m.get("username", "").lower() == name for m in tweet.get("entities", {}).get("mentions", []))
             if tagged or tweet.get("in_reply_to_user_id") == user_id:
@@ -321,6 +327,44 @@ class FakeX:
             if errors:
                 body["errors"] = errors
             return body
+
+    def lookup(self, query):
+        """GET /2/tweets?ids=: the tweets that are there, in the order asked, and X's errors[] entry for
+        each one deleted or never there (a 200 with no data when none is)."""
+        ids = [i for i in query.get("ids", "").split(",") if i]
+        if not ids or len(ids) > 100 or not all(i.isdigit() for i in ids):
+            return 400, _problem(400, "The `ids` query parameter value must be 1 to 100 comma-separated tweet ids.")
+        fields = set(filter(None, query.get("tweet.fields", "").split(",")))
+        with self.lock:
+            found, errors = [], []
+            for tweet_id in ids:
+                tweet = self.tweets.get(tweet_id)
+                if tweet is None or tweet_id in self.deleted:
+                    errors.append({"value": tweet_id, "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                                   "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+                                   "resource_id": tweet_id,
+                                   "type": "https://api.twitter.com/2/problems/resource-not-found"})
+                else:
+                    found.append(self._shape_tweet(tweet, fields))
+        body = {}
+        if found:
+            body["data"] = found
+        if errors:
+            body["errors"] = errors
+        return 200, body
+
+    def edit(self, tweet_id, text):
+        """The author edits a tweet: X gives the new version a new id and lists the chain, oldest first, in
+        edit_history_tweet_ids; timelines serve the newest version, a lookup still finds the earlier ones."""
+        with self.lock:
+            old = self.tweets[str(tweet_id)]
+            created = self.now()
+            self.seq += 1
+            new = {k: v for k, v in old.items() if k not in ("id", "text", "created_at", "entities")}
+            new.update(id=snowflake(created, self.seq), text=text, created_at=fmt_time(created))
+            new["edit_history_tweet_ids"] = list(old.get("edit_history_tweet_ids") or [old["id"]]) + [new["id"]]
+            self.superseded.add(old["id"])
+            return self.add_tweet(new)
 
     # ------------------------------------------------------------------ posting
     def create_tweet(self, author_id, payload):
@@ -450,6 +494,12 @@ class Handler(BaseHTTPRequestHandler):
             return "post"
         if path == "/2/users/me":
             return "me"
+        if method == "GET" and path == "/2/tweets":
+            return "lookup"
+        if method == "GET" and path == "/2/tweets/search/recent":
+            return "search"
+        if method == "GET" and path == "/2/tweets/counts/recent":
+            return "counts"
         if path.endswith("/mentions"):
             return "mentions"
         if path.endswith("/tweets"):
@@ -513,6 +563,12 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"data": self.fake._shape_user(user, set())}
         if route == "post":
             return self.fake.create_tweet(self._caller_id(), self._body())
+        if route == "lookup":
+            return self.fake.lookup(query)
+        if route in ("search", "counts"):
+            from . import fake_search
+
+            return (fake_search.search if route == "search" else fake_search.counts)(self.fake, query)
         match = re.fullmatch(r"/2/users/by/username/(\w+)", path)
         if match:
             user = self.fake.user_by_name(match.group(1))
@@ -567,6 +623,8 @@ class Handler(BaseHTTPRequestHandler):
             with fake.lock:
                 fake.deleted.update(str(i) for i in body.get("ids", []))
             return self._send(200, {"data": sorted(fake.deleted)})
+        if name == "edit":
+            return self._send(200, {"data": fake.edit(body["id"], body["text"])})
         if name == "duplicates":
             fake.reject_duplicates = bool(body.get("reject", True))
             return self._send(200, {"data": {"reject": fake.reject_duplicates}})

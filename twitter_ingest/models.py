@@ -23,6 +23,7 @@ class Outcome(models.TextChoices):
     NOT_A_COMPLAINT = "not_complaint", _("Not a complaint (kept for HQ to look over)")
     ACCOUNT_TO_CONFIRM = "account_to_confirm", _("Noted from an account not on file (HQ to confirm)")
     STATUS_REQUEST = "status_request", _("Status request")
+    EDIT = "edit", _("Edited version (added to the thread)")
     IGNORED = "ignored", _("Ignored")
     REJECTED = "rejected", _("Rejected")
 
@@ -32,6 +33,11 @@ class Source(models.TextChoices):
     OVERLAP = "overlap", _("Overlap poll")
     FILE = "file", _("File import")
     MANUAL = "manual", _("Manual intake")
+
+
+class HashOver(models.TextChoices):
+    BYTES = "bytes", _("the bytes received from X")
+    REJSON = "rejson", _("the tweet re-serialised (no bytes kept)")
 
 
 class Mention(models.Model):
@@ -51,6 +57,16 @@ class Mention(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     raw = models.JSONField(_("raw JSON"), help_text=_("The tweet and its includes as the API returned them."))
     content_hash = models.CharField(_("SHA-256 of the raw tweet"), max_length=64)
+    # The tweet's object exactly as X's HTTP response carried it (evidence.py); content_hash is over these
+    # bytes when hash_over says so. Mentions filed before, or handed over as parsed JSON (a file line, manual
+    # intake), have none and a hash over the re-serialised tweet.
+    received_bytes = models.BinaryField(_("bytes as received"), null=True, blank=True, editable=False)
+    hash_over = models.CharField(_("hash over"), max_length=12, choices=HashOver.choices, default=HashOver.REJSON)
+    checked_on_x_at = models.DateTimeField(_("last looked up on X"), null=True, blank=True)
+    deleted_on_x_at = models.DateTimeField(
+        _("found deleted on X"), null=True, blank=True, db_index=True,
+        help_text=_("When a lookup on X first found it gone (it was there at the previous lookup or at filing)."),
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     complaint = models.ForeignKey(
@@ -383,3 +399,7 @@ class Outbox(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.complaint or ''} ({self.get_status_display()})"
+
+
+# Watches (recent search for incidents nobody tagged the police in) live in their own module.
+from .watch_models import FindStatus, Watch, WatchFind, WatchFindEvent, WatchReads  # noqa: E402,F401

@@ -4,7 +4,7 @@ outbox row claim) and acks_late, so a task redelivered after a worker died does 
 from celery import shared_task
 from django.conf import settings
 
-from . import outbox, poller
+from . import deletions, outbox, poller, watches
 
 LIMITS = dict(acks_late=True, soft_time_limit=240, time_limit=300)
 
@@ -44,3 +44,16 @@ def poll_account(self, account_id, overlap=False):
 @shared_task(name="twitter_ingest.tasks.send_outbox", **LIMITS)
 def send_outbox():
     return outbox.send_due(limit=settings.X_OUTBOX_BATCH)
+
+
+@shared_task(name="twitter_ingest.tasks.check_deletions", **LIMITS)
+def check_deletions():
+    return deletions.sweep()
+
+
+@shared_task(name="twitter_ingest.tasks.run_watches", **LIMITS)
+def run_watches():
+    """Each active watch once (its lock, its cap and its rate limit decide whether it asks X)."""
+    results = watches.run_all()
+    return [{"watch": r.watch_id, "skipped": r.skipped, "read": r.read, "found": r.found, "stopped": r.stopped,
+             "error": r.error} for r in results]

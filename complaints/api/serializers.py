@@ -251,6 +251,12 @@ class OptionalReasonSerializer(_Action):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
+class HandTo112Serializer(_Action):
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                      help_text=_("112's reference number, if they gave one."))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
 class TransferSerializer(_Action):
     unit = serializers.SlugField(max_length=80)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
@@ -328,6 +334,10 @@ class LeagueRowSerializer(serializers.Serializer):
     disposal_rate_pct = serializers.FloatField(allow_null=True)
     pending_beyond_target = serializers.IntegerField()
     not_heard = serializers.IntegerField()
+    satisfied = serializers.IntegerField(help_text=_("Complaints whose complainant's latest answer is satisfied."))
+    not_satisfied = serializers.IntegerField(
+        help_text=_("Complaints whose complainant's latest answer is not satisfied, or a request on X to reopen."))
+    satisfaction_pct = serializers.FloatField(allow_null=True, help_text=_("Satisfied, as a share of those answered."))
 
 
 class StatsSerializer(serializers.Serializer):

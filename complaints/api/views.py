@@ -200,6 +200,13 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._act(request, s.OptionalReasonSerializer, lambda c, d, u: lifecycle.reopen(
             c, actor=u, reason=d.get("reason", ""), expected_version=d.get("expected_version")))
 
+    @_action_schema(s.HandTo112Serializer, "Record that Dial 112 was informed (who and when; the state stays)")
+    @action(detail=True, methods=["post"], url_path="hand-to-112")
+    def hand_to_112(self, request, code=None):
+        return self._act(request, s.HandTo112Serializer, lambda c, d, u: lifecycle.hand_to_112(
+            c, actor=u, reference=d.get("reference", ""), note=d.get("note", ""),
+            expected_version=d.get("expected_version")))
+
     @_action_schema(s.TransferSerializer, "Transfer to another unit")
     @action(detail=True, methods=["post"])
     def transfer(self, request, code=None):

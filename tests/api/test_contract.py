@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 IST = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+05:30$")
 COMPLAINT_FIELDS = {
     "tracking_code", "version", "status", "channel", "category", "priority", "urgent_terms", "is_restricted",
-    "unit", "suggested_unit", "suggestion_reason", "suggestion_confidence", "police_station", "source_tweet_id",
-    "conversation_id", "author_username", "author_name", "author_location", "text", "language", "tweeted_at",
+    "unit", "suggested_unit", "suggestion_reason", "suggestion_confidence", "suggested_station", "police_station",
+    "source_tweet_id",
+    "conversation_id", "author_username", "author_name", "author_location", "text", "language", "x_lang", "tweeted_at",
     "received_at", "forwarded_at", "noted_at", "noted_by", "noted_tweet_id", "resolved_at", "closed_at",
     "action_taken_report", "outcome", "fir_number", "rejection_reason", "duplicate_of", "sla_due_at",
     "escalated_at", "updated_at",
@@ -47,7 +48,8 @@ def test_detail_adds_thread_events_and_allowed_actions(api, hq, forwarded):
     complaint = forwarded("meerut")
     lifecycle.add_note(complaint, "Called the complainant", actor=hq)
     body = api(hq).get(f"/api/v1/complaints/{complaint.tracking_code}/").json()
-    assert set(body) == COMPLAINT_FIELDS | {"author_contact", "messages", "events", "allowed_actions", "media"}
+    assert set(body) == COMPLAINT_FIELDS | {"author_contact", "messages", "events", "allowed_actions", "media",
+                                                  "triage"}
     assert [m["kind"] for m in body["messages"]] == ["internal"]
     assert set(body["messages"][0]) == {"id", "kind", "text", "tweet_id", "author_username", "unit", "created_at",
                                         "needs_attention"}
@@ -92,7 +94,8 @@ def test_stats_endpoint(api, hq, forwarded):
     assert set(meerut) == {
         "rank", "unit", "unit_name_en", "unit_name_hi", "unit_type", "received", "forwarded", "noted",
         "noted_within_target", "noted_within_target_pct", "median_minutes_to_noted", "median_minutes_to_resolution",
-        "disposed", "disposal_rate_pct", "pending_beyond_target", "not_heard",
+        "disposed", "disposal_rate_pct", "pending_beyond_target", "not_heard", "satisfied", "not_satisfied",
+        "satisfaction_pct",
     }
     assert meerut["rank"] == 1 and meerut["received"] == 1 and meerut["noted_within_target_pct"] == 100.0
 

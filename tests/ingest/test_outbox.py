@@ -191,4 +191,5 @@ def test_without_template_rows_the_default_wording_is_used(fake_x, state_account
     ReplyTemplate.objects.all().delete()
     complaint = lifecycle.file_complaint(text="@Uppolice my phone was stolen", source_tweet_id="1861000000000000667")
     row = Outbox.objects.get(complaint=complaint)
-    assert row.status == OutboxStatus.PENDING and row.text.startswith("Your complaint has been registered")
+    assert row.status == OutboxStatus.PENDING
+    assert row.text.startswith("Your complaint has been received by Uttar Pradesh Police")

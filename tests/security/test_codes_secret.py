@@ -192,7 +192,7 @@ def test_staff_see_answers_as_from_the_tracking_page(client, resolved, hq, meeru
     timeline = page[page.index('id="timeline"'):]
     assert badge in timeline and "Asked to look at it again" in timeline
     assert badge not in staff.get(reverse("dashboard:complaint", args=[by_tweet.tracking_code])).content.decode()
-    inbox = staff.get(reverse("dashboard:inbox")).content.decode()
+    inbox = staff.get(reverse("dashboard:inbox"), {"tab": "again"}).content.decode()
     requests = inbox[inbox.index('id="reopen-requests"'):]
     assert by_page.tracking_code in requests and by_tweet.tracking_code in requests
     assert requests.count("badge-tracking-page") == 1 and "on X" in requests

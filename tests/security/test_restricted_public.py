@@ -105,7 +105,7 @@ def test_tweet_restricted_closing_reply_is_the_neutral_text(x_complaint, hq, fak
     complaint = _resolve(x_complaint(is_restricted=True), hq)
     closing = Outbox.objects.get(kind=OutboxKind.CLOSING)
     assert complaint.tracking_code in closing.text and "Ramesh" not in closing.text
-    assert closing.text.startswith(f"Complaint {complaint.tracking_code} has been resolved. To protect your privacy")
+    assert closing.text.startswith(f"Complaint {complaint.tracking_code} has been disposed of. To protect your privacy")
     outbox.send_due()
     closing.refresh_from_db()
     assert closing.status == OutboxStatus.SENT
@@ -116,7 +116,7 @@ def test_tweet_restricted_closing_reply_in_hindi(x_complaint, hq):
     # guard: as above, for the Hindi wording
     complaint = _resolve(x_complaint(is_restricted=True, language="hi"), hq)
     text = Outbox.objects.get(kind=OutboxKind.CLOSING).text
-    assert text.startswith(f"शिकायत {complaint.tracking_code} का निस्तारण कर दिया गया है। आपकी गोपनीयता हेतु")
+    assert text.startswith(f"शिकायत {complaint.tracking_code} का निस्तारण किया गया है। आपकी गोपनीयता की सुरक्षा हेतु")
     assert "Ramesh" not in text
 
 
@@ -128,7 +128,7 @@ def test_tweet_closing_queued_before_restriction_is_replaced_when_restricted(x_c
     lifecycle.set_restricted(complaint, True, actor=hq)
     closing.refresh_from_db()
     assert closing.status == OutboxStatus.PENDING and "Ramesh" not in closing.text and "9876543210" not in closing.text
-    assert closing.text.startswith(f"Complaint {complaint.tracking_code} has been resolved. To protect your privacy")
+    assert closing.text.startswith(f"Complaint {complaint.tracking_code} has been disposed of. To protect your privacy")
 
 
 def test_tweet_closing_queued_before_restriction_is_replaced_at_send_time(x_complaint, hq, fake_x,
@@ -150,7 +150,7 @@ def test_tweet_restricted_status_reply_names_no_unit(x_complaint, hq):
     complaint = lifecycle.forward(x_complaint(is_restricted=True), UNIT, actor=hq)
     row = outbox.queue_status_reply(complaint, "1861000000000000999")
     assert row.status == OutboxStatus.PENDING
-    assert row.text.startswith(f"Complaint {complaint.tracking_code}: under action. To protect your privacy")
+    assert row.text.startswith(f"Complaint {complaint.tracking_code} — present status: under action. To protect")
     assert "Lucknow" not in row.text and "lkopolice" not in row.text
 
 

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             raise CommandError(f"No stream file {stream}")
 
         from dashboard import league_data, sla
-        from twitter_ingest import outbox, poller
+        from twitter_ingest import outbox, poller, watches
         from twitter_ingest.fake_api import FakeX, FakeXServer
 
         say = self.stdout.write
@@ -98,6 +98,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("load_units", verbosity=0)
         call_command("create_demo_logins", stdout=self.stdout)
+        watches.ensure_demo_watches()
         from complaints.models import TriageModel
 
         if not TriageModel.objects.filter(is_active=True).exists():
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             threading.Thread(target=replay, args=(fake, stream, speed, stop, say), name="stream", daemon=True),
             Loop("poller", poll_every, lambda: [poller.poll_account(a) for a in poller.watched_accounts()], stop, say),
             Loop("outbox", 2.0, lambda: outbox.send_due(limit=20), stop, say),
+            Loop("watches", poll_every * 3, watches.run_all, stop, say),
             Loop("sla", 30.0, sla.sweep, stop, say),
             Loop("league", 60.0, league_data.warm_hq_default, stop, say),
         ]
@@ -133,6 +135,7 @@ class Command(BaseCommand):
         say(self.style.SUCCESS("\nThe desk is running (Ctrl-C stops everything):"))
         say(f"  HQ inbox          {base}/            (log in as hq / seva-demo-2026)")
         say(f"  District queue    {base}/            (log in as lucknow or meerut)")
+        say(f"  Found on X        {base}/watch-queue/ (posts that did not tag the police; lucknow or meerut)")
         say(f"  Tracking page     {base}/track/")
         say(f"  REST API          {base}/api/v1/     schema {base}/api/docs/")
         say(f"  Admin             {base}/admin/")
