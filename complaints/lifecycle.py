@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from districts.models import PoliceStation, Unit, UnitType
 
@@ -37,39 +38,117 @@ filing = Signal()
 REPORT_MAX = 280
 
 
+class _Rendered:
+    """A message with parameters, rendered in the reader's language when it is shown (str()), not when the
+    refusal is raised: the ingest raises in English, the dashboard and the API show it to a Hindi reader in
+    Hindi. Parameters may be lazy (status labels) or lists of them."""
+
+    def __init__(self, message, params):
+        self.message, self.params = message, params
+
+    def __str__(self):
+        if not self.params:
+            return str(self.message)
+        return str(self.message) % {key: _shown(value) for key, value in self.params.items()}
+
+
+def _shown(value):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(sorted(_shown(v) for v in value))
+    if isinstance(value, (Unit, PoliceStation)):  # named in the reader's language
+        return (value.name_hi if (get_language() or "").startswith("hi") and value.name_hi else value.name_en)
+    return str(value)
+
+
 class LifecycleError(Exception):
-    """A change that cannot be made; nothing was written."""
+    """A change that cannot be made; nothing was written. str() gives the reason in the active language."""
+
+    def __init__(self, message="", **params):
+        self.text = _Rendered(message, params)
+        super().__init__(message)
+
+    def __str__(self):
+        return str(self.text)
+
+
+class NotAllowed(PermissionDenied):
+    """The actor may not make this change (403), said in the reader's language."""
+
+    def __init__(self, action, complaint):
+        self.text = _Rendered(gettext_lazy("You may not %(action)s %(code)s."),
+                              {"action": ACTION_VERBS.get(action, action), "code": complaint.tracking_code})
+        super().__init__(str(self.text))
+
+    def __str__(self):
+        return str(self.text)
 
 
 class IllegalTransition(LifecycleError):
     def __init__(self, action, status):
         self.action, self.status = action, status
-        label = Status(status).label if status in Status.values else status
-        allowed = ", ".join(sorted(TRANSITIONS[action][0])) if action in TRANSITIONS else ""
-        super().__init__(
-            f"Cannot {action.replace('_', ' ')} a complaint that is {label.lower()}"
-            + (f" (allowed from: {allowed})." if allowed else ".")
-        )
+        label = _Lower(Status(status).label) if status in Status.values else status
+        verb = ACTION_VERBS.get(action, action)
+        if action in TRANSITIONS:
+            allowed = [_Lower(Status(s).label) for s in TRANSITIONS[action][0]]
+            super().__init__(
+                gettext_lazy("Cannot %(action)s a complaint that is %(status)s (allowed from: %(allowed)s)."),
+                             action=verb, status=label, allowed=allowed)
+        else:
+            super().__init__(gettext_lazy("Cannot %(action)s a complaint that is %(status)s."),
+                             action=verb, status=label)
+
+
+class _Lower:
+    """A status label as it reads inside a sentence ("forwarded"); Hindi has no case."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def __str__(self):
+        return str(self.label).lower()
 
 
 class StaleComplaint(LifecycleError):
     def __init__(self, complaint, expected):
         super().__init__(
-            f"{complaint.tracking_code} changed meanwhile (version {complaint.version}, you had {expected}); "
-            "reload it and try again."
-        )
+            gettext_lazy(
+                "%(code)s changed meanwhile (version %(version)s, you had %(expected)s); reload it and try again."),
+            code=complaint.tracking_code, version=complaint.version, expected=expected)
 
 
 class InvalidValue(LifecycleError, ValueError):
-    def __init__(self, field, message):
+    def __init__(self, field, message, **params):
         self.field = field
-        super().__init__(message)
+        super().__init__(message, **params)
 
 
 class DuplicateTweet(LifecycleError):
     def __init__(self, existing):
         self.existing = existing
-        super().__init__(f"This tweet is already filed as {existing.tracking_code}.")
+        super().__init__(gettext_lazy("This tweet is already filed as %(code)s."), code=existing.tracking_code)
+
+
+# What each change is called inside a refusal ("Cannot forward a complaint that is closed"); the English
+# keeps the action's own name, which API clients match on.
+ACTION_VERBS = {
+    "forward": pgettext_lazy("refused action", "forward"),
+    "note": pgettext_lazy("refused action", "note"),
+    "assign_station": pgettext_lazy("refused action", "assign station"),
+    "report": pgettext_lazy("refused action", "report"),
+    "resolve": pgettext_lazy("refused action", "resolve"),
+    "close": pgettext_lazy("refused action", "close"),
+    "reject": pgettext_lazy("refused action", "reject"),
+    "merge": pgettext_lazy("refused action", "merge"),
+    "transfer": pgettext_lazy("refused action", "transfer"),
+    "reopen": pgettext_lazy("refused action", "reopen"),
+    "set_category": pgettext_lazy("refused action", "set category"),
+    "set_priority": pgettext_lazy("refused action", "set priority"),
+    "restrict": pgettext_lazy("refused action", "restrict"),
+    "add_note": pgettext_lazy("refused action", "add note"),
+    "nudge": pgettext_lazy("refused action", "nudge"),
+    "hand_to_112": pgettext_lazy("refused action", "hand to 112"),
+    "suggest_unit": pgettext_lazy("refused action", "suggest unit"),
+}
 
 
 S = Status
@@ -131,7 +210,7 @@ def _locked(complaint, action, actor, expected_version):
     if expected_version is not None and int(expected_version) != fresh.version:
         raise StaleComplaint(fresh, expected_version)
     if actor.user is not None and not scoping.can_change(actor.user, fresh, action):
-        raise PermissionDenied(f"You may not {action.replace('_', ' ')} {fresh.tracking_code}.")
+        raise NotAllowed(action, fresh)
     return fresh
 
 
@@ -194,7 +273,7 @@ def unit_by_slug(slug):
     try:
         return Unit.objects.get(slug=slug, is_active=True)
     except Unit.DoesNotExist:
-        raise InvalidValue("unit", f"Unknown unit {slug!r}.") from None
+        raise InvalidValue("unit", gettext_lazy("Unknown unit %(slug)s."), slug=repr(slug)) from None
 
 
 def find_by_code(raw):
@@ -212,10 +291,11 @@ def _prepare(text, channel, source_tweet_id, received_at, fields):
     """Validate and clean one new complaint; returns (model fields, Event data, Event note)."""
     stored, changes = clean_text(text)
     if not stored.strip():
-        raise InvalidValue("text", "A complaint needs some text.")
+        raise InvalidValue("text", gettext_lazy("A complaint needs some text."))
     source_tweet_id = str(source_tweet_id) if source_tweet_id not in (None, "") else None
     if source_tweet_id is not None and not is_tweet_id(source_tweet_id):
-        raise InvalidValue("source_tweet_id", f"A tweet id is a whole number below 2^64, not {source_tweet_id!r}.")
+        raise InvalidValue("source_tweet_id", gettext_lazy("A tweet id is a whole number below 2^64, not %(value)s."),
+                           value=repr(source_tweet_id))
     fields = dict(fields)
     for key in ("author_name", "author_location", "author_username"):
         if key in fields:
@@ -286,7 +366,7 @@ def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None,
                 if first is not None:
                     continue
             log.warning("tracking code collision, retrying (attempt %s)", attempt + 1)
-    raise LifecycleError("Could not find a free tracking code; please try again.")
+    raise LifecycleError(gettext_lazy("Could not find a free tracking code; please try again."))
 
 
 def file_complaints(specs, *, actor=None):
@@ -348,7 +428,7 @@ def forward(complaint, unit, *, actor=None, expected_version=None, note="", at=N
     if not isinstance(unit, Unit):
         unit = unit_by_slug(unit)
     if not unit.is_active or unit.unit_type == UnitType.STATE:
-        raise InvalidValue("unit", f"{unit} cannot receive complaints.")
+        raise InvalidValue("unit", gettext_lazy("%(unit)s cannot receive complaints."), unit=unit)
     at = at or timezone.now()
 
     def mutate(c):
@@ -370,7 +450,8 @@ def note(complaint, *, by_unit=None, actor=None, tweet_id="", at=None, expected_
     def mutate(c):
         unit = by_unit or actor.unit or c.unit
         if unit is None or c.unit_id is None or unit.pk not in c.unit.subtree_ids():
-            raise InvalidValue("unit", f"Only {c.unit or 'the unit it was forwarded to'} can note {c.tracking_code}.")
+            raise InvalidValue("unit", gettext_lazy("Only %(unit)s can note %(code)s."),
+                               unit=c.unit or gettext_lazy("the unit it was forwarded to"), code=c.tracking_code)
         c.noted_at, c.noted_by, c.noted_tweet_id = at, unit, str(tweet_id or "")
         return {"noted_by": unit.slug, "tweet_id": str(tweet_id or "")}
 
@@ -382,11 +463,13 @@ def assign_station(complaint, station, *, actor=None, expected_version=None, not
         try:
             station = PoliceStation.objects.get(pk=station)
         except (PoliceStation.DoesNotExist, ValueError, TypeError):
-            raise InvalidValue("police_station", f"Unknown police station {station!r}.") from None
+            raise InvalidValue("police_station", gettext_lazy("Unknown police station %(station)s."),
+                               station=repr(station)) from None
 
     def mutate(c):
         if c.unit_id is None or station.unit_id not in c.unit.subtree_ids():
-            raise InvalidValue("police_station", f"{station} is not under {c.unit}.")
+            raise InvalidValue("police_station", gettext_lazy("%(station)s is not under %(unit)s."),
+                               station=station, unit=c.unit)
         c.police_station = station
         return {"police_station": station.pk, "name": station.name_en}
 
@@ -397,11 +480,11 @@ def _clean_report(text):
     text, _ = clean_text(text)
     text = text.strip()
     if not text:
-        raise InvalidValue("action_taken_report", "The action-taken report is empty.")
+        raise InvalidValue("action_taken_report", gettext_lazy("The action-taken report is empty."))
     if len(text) > REPORT_MAX:
-        raise InvalidValue(
-            "action_taken_report", f"The action-taken report has {len(text)} characters; at most {REPORT_MAX}."
-        )
+        raise InvalidValue("action_taken_report",
+                           gettext_lazy("The action-taken report has %(n)s characters; at most %(most)s."),
+                           n=len(text), most=REPORT_MAX)
     return text
 
 
@@ -424,7 +507,7 @@ def resolve(complaint, *, actor=None, report=None, expected_version=None, note="
         if text:
             c.action_taken_report = text
         if not c.action_taken_report:
-            raise InvalidValue("action_taken_report", "Add the action-taken report before resolving.")
+            raise InvalidValue("action_taken_report", gettext_lazy("Add the action-taken report before resolving."))
         c.resolved_at = at
         return {"report": c.action_taken_report}
 
@@ -433,10 +516,12 @@ def resolve(complaint, *, actor=None, report=None, expected_version=None, note="
 
 def close(complaint, outcome, *, fir_number="", actor=None, expected_version=None, note=""):
     if outcome not in Outcome.values:
-        raise InvalidValue("outcome", f"Unknown outcome {outcome!r}; one of {', '.join(Outcome.values)}.")
+        raise InvalidValue("outcome", gettext_lazy("Unknown outcome %(value)s; one of %(choices)s."),
+                           value=repr(outcome),
+                           choices=", ".join(Outcome.values))
     fir_number = (fir_number or "").strip()
     if outcome == Outcome.FIR and not fir_number:
-        raise InvalidValue("fir_number", "An FIR outcome needs the FIR number.")
+        raise InvalidValue("fir_number", gettext_lazy("An FIR outcome needs the FIR number."))
 
     def mutate(c):
         c.outcome, c.fir_number, c.closed_at = outcome, fir_number, timezone.now()
@@ -448,9 +533,9 @@ def close(complaint, outcome, *, fir_number="", actor=None, expected_version=Non
 def reject(complaint, reason, *, actor=None, expected_version=None):
     reason = clean_text(reason)[0].strip()
     if not reason:
-        raise InvalidValue("reason", "Say why this is not a complaint.")
+        raise InvalidValue("reason", gettext_lazy("Say why this is not a complaint."))
     if len(reason) > 280:
-        raise InvalidValue("reason", "Keep the reason within 280 characters.")
+        raise InvalidValue("reason", gettext_lazy("Keep the reason within 280 characters."))
 
     def mutate(c):
         c.rejection_reason = reason
@@ -458,7 +543,7 @@ def reject(complaint, reason, *, actor=None, expected_version=None):
     return _transition(complaint, "reject", actor, expected_version, mutate, note=reason)
 
 
-NOTHING_TO_MERGE_INTO = "No complaint to merge into: no complaint you may see has this code."
+NOTHING_TO_MERGE_INTO = gettext_lazy("No complaint to merge into: no complaint you may see has this code.")
 
 
 def merge(complaint, into, *, actor=None, expected_version=None, note=""):
@@ -469,7 +554,7 @@ def merge(complaint, into, *, actor=None, expected_version=None, note=""):
         try:
             into = find_by_code(into)
         except codes.CodeError as exc:
-            raise InvalidValue("into", f"No complaint to merge into: {exc}") from None
+            raise InvalidValue("into", gettext_lazy("No complaint to merge into: %(why)s"), why=exc) from None
         except Complaint.DoesNotExist:
             raise InvalidValue("into", NOTHING_TO_MERGE_INTO) from None
     while into.duplicate_of_id:
@@ -477,7 +562,7 @@ def merge(complaint, into, *, actor=None, expected_version=None, note=""):
     if actor.user is not None and not scoping.can_see(actor.user, into):
         raise InvalidValue("into", NOTHING_TO_MERGE_INTO)
     if into.pk == complaint.pk:
-        raise InvalidValue("into", "A complaint cannot be merged into itself.")
+        raise InvalidValue("into", gettext_lazy("A complaint cannot be merged into itself."))
 
     def mutate(c):
         c.duplicate_of = into
@@ -490,11 +575,12 @@ def transfer(complaint, to_unit, *, actor=None, expected_version=None, reason=""
     if not isinstance(to_unit, Unit):
         to_unit = unit_by_slug(to_unit)
     if to_unit.unit_type == UnitType.STATE or not to_unit.is_active:
-        raise InvalidValue("unit", f"{to_unit} cannot receive complaints.")
+        raise InvalidValue("unit", gettext_lazy("%(unit)s cannot receive complaints."), unit=to_unit)
 
     def mutate(c):
         if c.unit_id == to_unit.pk:
-            raise InvalidValue("unit", f"{c.tracking_code} is already with {to_unit}.")
+            raise InvalidValue("unit", gettext_lazy("%(code)s is already with %(unit)s."),
+                               code=c.tracking_code, unit=to_unit)
         previous = c.unit.slug if c.unit_id else ""
         c.unit, c.noted_at, c.noted_by, c.noted_tweet_id, c.police_station = to_unit, None, None, "", None
         return {"from_unit": previous, "to_unit": to_unit.slug}
@@ -517,7 +603,7 @@ def set_category(complaint, category, *, actor=None, expected_version=None):
         try:
             category = Category.objects.get(slug=category, is_active=True)
         except Category.DoesNotExist:
-            raise InvalidValue("category", f"Unknown category {category!r}.") from None
+            raise InvalidValue("category", gettext_lazy("Unknown category %(value)s."), value=repr(category)) from None
 
     def mutate(c):
         old = c.category.slug if c.category_id else ""
@@ -529,7 +615,9 @@ def set_category(complaint, category, *, actor=None, expected_version=None):
 
 def set_priority(complaint, priority, *, actor=None, expected_version=None, note=""):
     if priority not in Priority.values:
-        raise InvalidValue("priority", f"Unknown priority {priority!r}; one of {', '.join(Priority.values)}.")
+        raise InvalidValue("priority", gettext_lazy("Unknown priority %(value)s; one of %(choices)s."),
+                           value=repr(priority),
+                           choices=", ".join(Priority.values))
 
     def mutate(c):
         old, c.priority = c.priority, priority
@@ -561,7 +649,7 @@ def add_note(complaint, text, *, actor=None, kind=MessageKind.INTERNAL, tweet_id
     actor = _as_actor(actor)
     text = clean_text(text)[0].strip()
     if not text:
-        raise InvalidValue("text", "The note is empty.")
+        raise InvalidValue("text", gettext_lazy("The note is empty."))
 
     def mutate(c):
         message = Message.objects.create(complaint=c, kind=kind, text=text, user=actor.user,
@@ -583,7 +671,7 @@ def add_notes(items):
     for index, item in enumerate(items):
         text = clean_text(item["text"])[0].strip()
         if not text:
-            results[index] = InvalidValue("text", "The note is empty.")
+            results[index] = InvalidValue("text", gettext_lazy("The note is empty."))
             continue
         ready.append((index, item, text, _as_actor(item.get("actor"))))
     if not ready:
@@ -638,5 +726,5 @@ def record(complaint, action, *, actor=None, note="", data=None):
     with transaction.atomic():
         fresh = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if actor.user is not None and action in scoping.HQ_ACTIONS and not scoping.can_change(actor.user, fresh, action):
-            raise PermissionDenied(f"You may not {action.replace('_', ' ')} {fresh.tracking_code}.")
+            raise NotAllowed(action, fresh)
         return _record(fresh, action, actor, from_status=fresh.status, note=note, data=data)

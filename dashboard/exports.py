@@ -90,6 +90,7 @@ LEAGUE_COLUMNS = [
     ("median_minutes_to_resolution", _("Median minutes to resolution")), ("disposed", _("Disposed")),
     ("disposal_rate_pct", _("Disposal rate (%)")), ("pending_beyond_target", _("Pending beyond target")),
     ("not_heard", _("Not heard")), ("satisfied", _("Satisfied")), ("not_satisfied", _("Not satisfied")),
+    # xgettext:no-python-format
     ("satisfaction_pct", _("Satisfied (% of answers)")),
 ]
 

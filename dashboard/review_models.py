@@ -17,6 +17,7 @@ class HonourMetric(models.TextChoices):
     # League figures (complaints.stats); the median is better when lower, the rest when higher.
     DISPOSAL_RATE = "disposal_rate_pct", _("Disposal rate (%)")
     NOTED_IN_TIME = "noted_within_target_pct", _("Noted within target (%)")
+    # xgettext:no-python-format
     SATISFACTION = "satisfaction_pct", _("Satisfied (% of answers)")
     MEDIAN_TO_NOTED = "median_minutes_to_noted", _("Median minutes to noted")
 

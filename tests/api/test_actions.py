@@ -137,3 +137,17 @@ def test_hand_to_112_through_the_api(api, meerut_cell, meerut_range, forwarded):
     lifecycle.close(complaint, "resolved_without_fir")
     assert post(api(meerut_cell), complaint, "hand-to-112", {}).status_code == 409
     assert complaint.events.filter(action="hand_to_112").count() == 1
+
+
+def test_refusals_in_hindi_with_accept_language(api, hq, forwarded):
+    complaint = forwarded("meerut")
+    client = api(hq)
+    response = client.post(f"/api/v1/complaints/{complaint.tracking_code}/resolve/", {}, format="json",
+                           HTTP_ACCEPT_LANGUAGE="hi")
+    assert response.status_code == 409 and response.json()["code"] == "illegal_transition"
+    detail = response.json()["detail"]
+    assert "निस्तारण संभव नहीं" in detail and "Cannot" not in detail
+    english = client.post(f"/api/v1/complaints/{complaint.tracking_code}/resolve/", {}, format="json",
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"].startswith("Cannot resolve a complaint that is forwarded")
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.FORWARDED

@@ -259,3 +259,21 @@ def test_handover_report_for_a_shift(client_for, hq, make_complaint, unit, meeru
     assert inside.tracking_code in body and outside.tracking_code not in body
     night = client_for(hq).get(reverse("dashboard:handover"), {"date": "2026-11-20", "shift": "night"})
     assert night.context["arrived_count"] == 0 and night.context["pending_count"] == 2
+
+
+def test_refusals_are_in_the_readers_language(client_for, hq, meerut_cell, noted, unit):
+    """The lifecycle's refusals are messages with parameters, rendered when shown: a Hindi reader gets the
+    whole sentence in Hindi, not an English reason inside Hindi text."""
+    from districts.models import PoliceStation
+
+    hq_client = client_for(hq)
+    hq_client.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    page = act(hq_client, noted, "reject", reason="spam").content.decode()
+    assert "शिकायत पर अस्वीकार संभव नहीं" in page and "Cannot reject" not in page
+    station = PoliceStation.objects.create(unit=unit("meerut"), name_en="Civil Lines")
+    complaint = lifecycle.assign_station(noted, station, actor=meerut_cell)
+    cell = client_for(meerut_cell)
+    cell.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    page = act(cell, complaint, "resolve").content.decode()
+    assert "निस्तारण से पहले कृत कार्यवाही आख्या जोड़ें" in page and "Add the action-taken report" not in page
+    assert unchanged(complaint)
