@@ -92,8 +92,8 @@ def act(request, code, action):
     form = actions.build_form(action, complaint, request.POST)
     status, top_error = 400, ""
     if spec.transition and action not in lifecycle.allowed_in_state(complaint.status):
-        top_error = _("Not possible in this state: %(error)s") % {
-            "error": lifecycle.IllegalTransition(action, complaint.status)}
+        # The refusal is a whole sentence in the reader's language ("Cannot resolve a complaint that is …").
+        top_error = str(lifecycle.IllegalTransition(action, complaint.status))
         form = actions.build_form(action, complaint)
     elif form.is_valid():
         try:
@@ -106,7 +106,7 @@ def act(request, code, action):
             complaint = Complaint.objects.with_related().get(pk=complaint.pk)
             form = actions.build_form(action, complaint)
         except lifecycle.IllegalTransition as exc:
-            top_error = _("Not possible in this state: %(error)s") % {"error": exc}
+            top_error = str(exc)
         except lifecycle.InvalidValue as exc:
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, str(exc))
