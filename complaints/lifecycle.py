@@ -543,6 +543,12 @@ def reject(complaint, reason, *, actor=None, expected_version=None):
     return _transition(complaint, "reject", actor, expected_version, mutate, note=reason)
 
 
+def thread_follows(duplicate, survivor):
+    """Whether a duplicate's thread (and later replies in it) goes to the complaint it was merged into: not
+    from a restricted complaint into one that is not, whose readers may not read a restricted thread."""
+    return survivor.is_restricted or not duplicate.is_restricted
+
+
 NOTHING_TO_MERGE_INTO = gettext_lazy("No complaint to merge into: no complaint you may see has this code.")
 
 
@@ -564,11 +570,26 @@ def merge(complaint, into, *, actor=None, expected_version=None, note=""):
     if into.pk == complaint.pk:
         raise InvalidValue("into", gettext_lazy("A complaint cannot be merged into itself."))
 
+    moved = []
+
     def mutate(c):
         c.duplicate_of = into
+        if not thread_follows(c, into):
+            return {"into": into.tracking_code, "thread_kept": "restricted"}
+        # The thread goes with the incident: the duplicate's messages are moved (not copied: a tweet is one
+        # message, tweet_id is unique) to the complaint that carries on, and both sides' events name them.
+        moved.extend(Message.objects.filter(complaint=c).order_by("pk").values_list("pk", flat=True))
+        if moved:
+            Message.objects.filter(pk__in=moved).update(complaint=into)
+            return {"into": into.tracking_code, "moved_messages": moved}
         return {"into": into.tracking_code}
 
-    return _transition(complaint, "merge", actor, expected_version, mutate, note=note)
+    with transaction.atomic():
+        merged = _transition(complaint, "merge", actor, expected_version, mutate, note=note)
+        if moved:
+            record(into, "merged_in", actor=actor, data={"merged": merged.tracking_code, "moved_messages": moved},
+                   note=f"{len(moved)} message(s) of the duplicate moved to this thread.")
+    return merged
 
 
 def transfer(complaint, to_unit, *, actor=None, expected_version=None, reason=""):

@@ -119,7 +119,7 @@ def build_form(name, complaint, data=None):
         kwargs["unit_ids"] = complaint.unit.subtree_ids() if complaint.unit_id else []
     initial = {"version": complaint.version}
     if name == "forward":
-        initial.update(unit=(complaint.suggested_unit.slug if complaint.suggested_unit_id else ""),
+        initial.update(unit=(complaint.suggested_unit.display_name() if complaint.suggested_unit_id else ""),
                        category=complaint.category.slug if complaint.category_id else "",
                        priority=complaint.priority)
     elif name == "set_category" and complaint.category_id:

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.urls import reverse
 
 from complaints import scoping
 
-from . import roles, urgent
+from . import ingest_bridge, roles, urgent
 
 CODE = "UPP-00000-00000"
 
@@ -16,7 +17,12 @@ def navigation(request):
     if roles.is_hq(user) or roles.is_cell(user):
         # One count query per page: the shift sees urgent complaints left without action from anywhere.
         alarms = urgent.nav_count(request, scoping.visible_complaints(user))
+    budget = None
+    if roles.is_hq(user) and settings.X_MONTHLY_BUDGET_USD is not None:
+        # Only with a budget set: one sum over the month's X bill, for the banner at 80% and 100%.
+        budget = ingest_bridge.x_budget()
     return {
+        "nav_x_budget": budget if budget and budget["level"] in ("warning", "stopped") else None,
         "nav_alarms": alarms,
         "nav_hq": roles.is_hq(user),
         "nav_cell": roles.is_cell(user),

@@ -39,8 +39,37 @@ def category_choices(blank=True):
 UNIT_INPUT = forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off"})
 
 
+class UnitNameField(forms.CharField):
+    """A unit by its English or Hindi name, an alternate name or its slug (unit_names.resolve); cleans to
+    the Unit. A name that fits no unit, or several, is refused with the closest names to pick from."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=UNIT_INPUT, **kwargs)
+
+    def to_python(self, value):
+        from .unit_names import label, resolve
+
+        value = super().to_python(value)
+        if not value:
+            return value
+        if len(value) > 120:
+            raise forms.ValidationError(_("A unit's name is at most 120 characters."), code="max_length")
+        found, close = resolve(value)
+        if found is not None:
+            return found
+        if close:
+            raise forms.ValidationError(
+                _("“%(typed)s” is not one unit's name. Did you mean: %(close)s?"),
+                params={"typed": value, "close": "; ".join(label(u) for u in close)}, code="unit_unclear")
+        raise forms.ValidationError(_("Unknown unit “%(typed)s”: type its name in English or Hindi and pick it "
+                                      "from the list."), params={"typed": value}, code="unit_unknown")
+
+    def prepare_value(self, value):
+        return value.name_en if hasattr(value, "name_en") else value
+
+
 class ForwardForm(VersionedForm):
-    unit = forms.SlugField(label=_("Unit"), max_length=80, widget=UNIT_INPUT)
+    unit = UnitNameField(label=_("Unit"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=[("", "—")] + Priority.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -94,7 +123,7 @@ class CloseForm(VersionedForm):
 
 
 class TransferForm(VersionedForm):
-    unit = forms.SlugField(label=_("Transfer to unit"), max_length=80, widget=UNIT_INPUT)
+    unit = UnitNameField(label=_("Transfer to unit"))
     reason = forms.CharField(label=_("Reason"), max_length=280, required=False)
 
 

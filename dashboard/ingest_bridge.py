@@ -120,3 +120,27 @@ def fetch_and_file(tweet_id):
         log.warning("fetching tweet %s for manual intake failed", tweet_id, exc_info=True)
         return None
     return Complaint.objects.filter(source_tweet_id=str(tweet_id)).first()
+
+
+def x_bill(month):
+    """twitter_ingest.ledger.month_report(month): the month's X bill, or None when there is no ledger."""
+    ledger = module("ledger")
+    if ledger is None or not hasattr(ledger, "month_report"):
+        return None
+    return ledger.month_report(month)
+
+
+def x_spend(first_day, end_day):
+    """USD spent on X on the UTC days in [first_day, end_day), or None when there is no ledger."""
+    ledger = module("ledger")
+    if ledger is None or not hasattr(ledger, "spend"):
+        return None
+    return ledger.spend(first_day, end_day)["total"]
+
+
+def x_budget():
+    """The month's X budget state (level "none", "ok", "warning" or "stopped"), or None without a ledger."""
+    ledger = module("ledger")
+    if ledger is None or not hasattr(ledger, "budget_state"):
+        return None
+    return ledger.budget_state()

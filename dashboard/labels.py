@@ -29,4 +29,5 @@ ACTION_LABELS = {
     "filed_again": _("Same tweet filed again by someone who may not see this complaint"),
     "deleted_on_x": _("Deleted on X"),
     "merged_automatically": _("Follow-up merged in (it arrived before its original)"),
+    "merged_in": _("A duplicate's thread moved here"),
 }

@@ -202,6 +202,7 @@ def render(data, language) -> bytes:
 
     pdf.heading(_("X spend"))
     spend = data["x_spend"]
-    pdf.para(_("Not yet measured.") if spend is None else str(spend))
+    pdf.para(_("Not yet measured.") if spend is None else
+             _("%(usd)s USD on the X API (pay-per-use, UTC days).") % {"usd": spend})
     _mark_cluster_tails(pdf)
     return bytes(pdf.output())

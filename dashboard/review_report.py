@@ -12,6 +12,7 @@ rounded up). A scope other than the state (a supervisor's unit) covers the units
 import math
 import statistics
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -21,7 +22,7 @@ from complaints import stats, tally
 from complaints.models import OPEN_STATUSES, Complaint, Priority
 from districts.models import Unit, UnitType
 
-from . import honour_roll, roles, spikes, trending
+from . import honour_roll, ingest_bridge, roles, spikes, trending
 from .review_models import WeeklyReport
 
 NOT_HEARD_LISTED = 25  # codes listed per unit; the rest are counted
@@ -51,9 +52,11 @@ def last_week(today=None) -> date:
 
 
 def x_spend(start, end):
-    """What was spent on the X API in [start, end): there is no ledger yet (issue #13 item 5), so None,
-    which the report shows as "not yet measured"."""
-    return None
+    """USD spent on the X API in the week [start, end), from the ingest side's ledger: X bills by UTC day,
+    so the UTC days dated from the week's Monday to its Sunday. None (the report says "not yet measured")
+    when there is no ledger."""
+    spent = ingest_bridge.x_spend(timezone.localtime(start).date(), timezone.localtime(end).date())
+    return None if spent is None else spent.quantize(Decimal("0.001"))
 
 
 def state_unit() -> Unit:

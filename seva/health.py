@@ -161,6 +161,13 @@ def prometheus(request):
     family("outbox_lookback_reads_total", "counter",
            "X reads spent checking whether an earlier attempt already posted a tweet before posting it again.",
            [({}, Outbox.objects.aggregate(n=Sum("lookback_reads"))["n"] or 0)])
+    from twitter_ingest import ledger
+
+    budget = ledger.budget_state(now)
+    family("x_spend_month_usd", "gauge", "USD spent on the X API this UTC month (the X bill).",
+           [({}, float(budget["spent"]))])
+    family("x_budget_share", "gauge", "Share of X_MONTHLY_BUDGET_USD spent this month (0.8 warns, 1 holds status "
+           "replies); absent without a budget.", [({}, float(budget["share"]))] if budget["share"] is not None else [])
     broker = _check(_broker)
     worker = _check(heartbeat.worker) if broker["ok"] else broker
     beat = _check(heartbeat.beat) if broker["ok"] else broker

@@ -223,6 +223,15 @@ X_WATCH_DEFAULT_MONTHLY_CAP = env.int("X_WATCH_DEFAULT_MONTHLY_CAP", default=300
 X_WATCH_FIRST_LOOKBACK_MINUTES = env.int("X_WATCH_FIRST_LOOKBACK_MINUTES", default=60)
 X_SEARCH_QUERY_MAX_CHARS = env.int("X_SEARCH_QUERY_MAX_CHARS", default=512)
 X_POST_READ_USD = env.float("X_POST_READ_USD", default=0.005)
+# The X bill (twitter_ingest.ledger): what pay-per-use charges per resource, each resource once per UTC day.
+# X_POST_READ_USD above is the post read. A monthly budget (USD, empty = none) warns HQ at 80% and at 100%
+# holds the optional spending (status replies); replies with codes are never held.
+X_PRICE_OWNED_READ_USD = env.float("X_PRICE_OWNED_READ_USD", default=0.001)
+X_PRICE_USER_READ_USD = env.float("X_PRICE_USER_READ_USD", default=0.010)
+X_PRICE_POST_USD = env.float("X_PRICE_POST_USD", default=0.015)
+X_PRICE_POST_WITH_URL_USD = env.float("X_PRICE_POST_WITH_URL_USD", default=0.20)
+X_PRICE_SUMMONED_REPLY_USD = env.float("X_PRICE_SUMMONED_REPLY_USD", default=0.010)
+X_MONTHLY_BUDGET_USD = env.float("X_MONTHLY_BUDGET_USD", default=None)
 CELERY_BEAT_SCHEDULE["x-run-watches"] = {"task": "twitter_ingest.tasks.run_watches", "schedule": X_WATCH_INTERVAL}
 
 REST_FRAMEWORK = {

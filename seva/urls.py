@@ -18,9 +18,11 @@ urlpatterns = [
 # Public tracking page, REST API with its schema and docs, Open311 (issue 5).
 from django.conf import settings as _settings  # noqa: E402
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView  # noqa: E402
+from twitter_ingest import api as _costs  # noqa: E402
 
 urlpatterns += [
     path("track/", include("complaints.tracking_urls")),
+    path("api/v1/costs/", _costs.CostsView.as_view(), name="api-costs"),
     path("api/v1/", include("complaints.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script under the CSP.

@@ -360,3 +360,48 @@ def test_file_complaints_without_tweet_ids_are_all_filed(db):
                                          {"text": "phone call two", "channel": "phone"}])
     assert all(isinstance(r, Complaint) for r in results)
     assert Complaint.objects.filter(source_tweet_id__isnull=True).count() == 2
+
+
+def test_merge_moves_the_thread_to_the_survivor_with_events_on_both(make_complaint, hq):
+    from complaints.models import Message
+
+    survivor = make_complaint(text="Chain snatching at the market")
+    duplicate = make_complaint(text="Chain snatching at the market, please help")
+    lifecycle.add_note(duplicate, "He had a red bike", actor=hq)
+    lifecycle.add_note(duplicate, "Near the temple gate", actor=hq, kind="citizen", tweet_id="1861999999999999999")
+    moved = list(Message.objects.filter(complaint=duplicate).values_list("pk", flat=True))
+    events_before = Event.objects.count()
+
+    merged = lifecycle.merge(duplicate, survivor.tracking_code, actor=hq)
+
+    assert merged.status == Status.DUPLICATE and merged.duplicate_of_id == survivor.pk
+    assert not Message.objects.filter(complaint=duplicate).exists()
+    assert sorted(Message.objects.filter(complaint=survivor).values_list("pk", flat=True)) == sorted(moved)
+    assert duplicate.events.get(action="merge").data["moved_messages"] == sorted(moved)
+    arrived = survivor.events.get(action="merged_in")
+    assert arrived.data == {"merged": duplicate.tracking_code, "moved_messages": sorted(moved)}
+    assert Event.objects.count() == events_before + 2  # nothing deleted: one event on each side
+
+
+def test_a_refused_merge_moves_nothing(make_complaint, hq):
+    from complaints.models import Message
+
+    survivor = make_complaint(text="One")
+    duplicate = make_complaint(text="Two")
+    lifecycle.add_note(duplicate, "kept here", actor=hq)
+    with pytest.raises(lifecycle.StaleComplaint):
+        lifecycle.merge(duplicate, survivor, actor=hq, expected_version=duplicate.version - 1)
+    assert Message.objects.filter(complaint=duplicate).count() == 1
+    assert not survivor.events.filter(action="merged_in").exists()
+
+
+def test_a_restricted_duplicate_keeps_its_thread_when_the_survivor_is_not_restricted(make_complaint, hq):
+    from complaints.models import Message
+
+    survivor = make_complaint(text="Harassment near the college")
+    secret = lifecycle.set_restricted(make_complaint(text="Harassment near the college gate"), True, actor=hq)
+    lifecycle.add_note(secret, "Her name and address", actor=hq)
+    merged = lifecycle.merge(secret, survivor, actor=hq)
+    assert merged.status == Status.DUPLICATE and Message.objects.filter(complaint=secret).count() == 1
+    assert merged.events.get(action="merge").data["thread_kept"] == "restricted"
+    assert not survivor.messages.exists() and not survivor.events.filter(action="merged_in").exists()

@@ -2,18 +2,26 @@
 requests.Session that rewrites the host (X_API_BASE_URL: the simulated X API in tests, demo and
 training) and gives every request a timeout (tweepy sets none, and a hung socket would hang the worker)."""
 
+import logging
+
 import requests
 import tweepy
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 REAL_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 
 
 class RebasingSession(requests.Session):
-    def __init__(self, base_url="", timeout=15.0):
+    """Also puts every answer on the X bill (ledger.py): `owner` says the client holds the tokens of the
+    app's owner, the state account, whose own timelines are billed as owned reads."""
+
+    def __init__(self, base_url="", timeout=15.0, owner=False):
         super().__init__()
         self.base_url = (base_url or "").rstrip("/")
         self.timeout = timeout
+        self.owner = owner
 
     def request(self, method, url, *args, **kwargs):
         if self.base_url:
@@ -22,7 +30,15 @@ class RebasingSession(requests.Session):
                     url = self.base_url + url[len(real):]
                     break
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, url, *args, **kwargs)
+        response = super().request(method, url, *args, **kwargs)
+        try:
+            from . import ledger  # here, so the session is usable where Django's models are not (a bare script)
+
+            ledger.record_response(method, url, response, sent=kwargs.get("json"), owner=self.owner,
+                                   user_context=kwargs.get("auth") is not None)
+        except Exception:  # the call was made and its work goes on; the gap in the bill is logged
+            log.exception("could not put %s %s on the X bill", method, url)
+        return response
 
 
 def make_client(*, access_token=None, access_secret=None, raw=True) -> tweepy.Client:
@@ -37,7 +53,8 @@ def make_client(*, access_token=None, access_secret=None, raw=True) -> tweepy.Cl
         return_type=requests.Response if raw else tweepy.Response,
         wait_on_rate_limit=False,  # a Celery task must never sleep for 15 minutes; we reschedule instead
     )
-    client.session = RebasingSession(settings.X_API_BASE_URL, timeout=settings.X_API_TIMEOUT)
+    owner = access_token is None or access_token == settings.X_ACCESS_TOKEN
+    client.session = RebasingSession(settings.X_API_BASE_URL, timeout=settings.X_API_TIMEOUT, owner=owner)
     return client
 
 

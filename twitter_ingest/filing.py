@@ -12,6 +12,7 @@ For a batch of tweets (oldest first), in one transaction:
 Caches (units, accounts, gazetteer) are compiled once per Filer; per batch a handful of queries find
 the complaints that the batch's replies belong to."""
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -341,7 +342,8 @@ class Filer:
             self.complaints.update(Complaint.objects.in_bulk(wanted))
 
     def _thread_of(self, env):
-        found = None
+        """The complaint whose thread the mention is in, and the duplicate it was reached through (or None)."""
+        found = via = None
         for kind, ref in env.refs:
             if kind == "replied_to" and ref in self.by_tweet:
                 found = self.by_tweet[ref]
@@ -350,12 +352,15 @@ class Filer:
             if env.conversation_id and env.conversation_id != env.tweet_id:
                 found = self.by_conversation.get(env.conversation_id)
         if found is not None:
-            # A reply under a follow-up that was merged into its original (_merge_orphans) goes to the original.
-            complaint = self._complaint(found)
-            if complaint.duplicate_of_id and complaint.status == Status.DUPLICATE and \
-                    complaint.events.filter(action="merge", actor_name=REPAIR.name).exists():
-                found = complaint.duplicate_of_id
-        return found
+            # A reply under a complaint merged into another (by a person, or _merge_orphans) goes to the one
+            # that carries on, where the duplicate's thread was moved.
+            complaint, hops = self._complaint(found), 0
+            while complaint.duplicate_of_id and complaint.status == Status.DUPLICATE and hops < 5:
+                survivor = self._complaint(complaint.duplicate_of_id)
+                if not lifecycle.thread_follows(complaint, survivor):
+                    break
+                via, found, hops, complaint = via or complaint, survivor.pk, hops + 1, survivor
+        return found, via
 
     def _complaint(self, pk):
         complaint = self.complaints.get(pk)
@@ -394,8 +399,12 @@ class Filer:
         is_own = (username.lower() in self.own_handles) or (env.author_id and env.author_id in self.own_ids)
         if is_own:
             author_unit = None
-        thread_pk = self._thread_of(env)
+        thread_pk, via = self._thread_of(env)
         thread = self._thread_view(self._complaint(thread_pk)) if thread_pk else None
+        if thread is not None and via is not None and classify.is_complainant(self._thread_view(via), env.author_id,
+                                                                              username):
+            # The merged duplicate's own complainant, writing in its thread, is a complainant of the survivor.
+            thread = dataclasses.replace(thread, author_id=via.author_id, author_username=via.author_username)
         code_complaint = None
         for code in classify.codes_in(text) if "UPP" in text.upper() else []:
             if code in self.by_code:

@@ -21,6 +21,7 @@ TEMPLATE_NOT_NEUTRAL = "template_not_neutral"
 EMPTY = "empty"
 TOO_LONG = "too_long"
 RESTRICTED = "restricted"
+BUDGET_SPENT = "budget_spent"
 
 MESSAGES = {
     PERSONAL_DATA: _("Contains %(found)s: edit the text before it is sent."),
@@ -34,6 +35,8 @@ MESSAGES = {
     TOO_LONG: _("Longer than %(limit)s characters as X counts them (%(weight)s)."),
     RESTRICTED: _("Not to be posted: the complaint is restricted, so nothing may tag or name its unit in public. "
                   "The unit has it on its dashboard."),
+    BUDGET_SPENT: _("Held: this month's X budget (%(budget)s USD) is spent, so optional replies wait. Post it by "
+                    "hand, or send it once HQ raises the budget or the month turns."),
 }
 
 _CODED = re.compile(r"^\[([a-z_]+)((?: [a-z]+=[^\s\]]*)*)\] ")

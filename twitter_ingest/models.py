@@ -403,3 +403,4 @@ class Outbox(models.Model):
 
 # Watches (recent search for incidents nobody tagged the police in) live in their own module.
 from .watch_models import FindStatus, Watch, WatchFind, WatchFindEvent, WatchReads  # noqa: E402,F401
+from .ledger_models import ChargeKind, XCharge  # noqa: E402,F401

@@ -71,7 +71,7 @@ from complaints import public
 from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
-from . import client as xclient, hold_reasons
+from . import client as xclient, hold_reasons, ledger
 from .models import (
     AccountCredential, AccountState, ForwardMode, Outbox, OutboxKind, OutboxStatus, ReplyTemplate, UnitPostingPolicy,
 )
@@ -147,6 +147,9 @@ DEFAULT_TEMPLATES = {
 
 # The only tweets a restricted complaint may have, by template: the reply with its code and the neutral
 # closing and status replies. A forward or a Noted tags or names the unit in the victim's thread.
+# What waits when the month's X budget is spent (ledger.optional_spending_stopped): never a reply with a code.
+OPTIONAL_KINDS = {OutboxKind.STATUS}
+
 RESTRICTED_TEMPLATES = {"reply_with_code": "reply_with_code", "closing": "closing_restricted",
                         "status": "status_restricted"}
 
@@ -257,6 +260,8 @@ def vet(row, complaint):
     with the reason otherwise. Personal data is judged by complaints.public.check_text, which fails
     closed."""
     text = row.text or ""
+    if row.kind in OPTIONAL_KINDS and ledger.optional_spending_stopped():
+        raise Hold(hold_reasons.BUDGET_SPENT, budget=settings.X_MONTHLY_BUDGET_USD)
     if complaint is not None and complaint.is_restricted:
         text = render(row.kind, complaint)
     verdict = public.check_text(text)

@@ -69,8 +69,8 @@ def month_of(at=None):
 
 
 def count_reads(watch, posts, *, requests=1, at=None):
-    """Count posts X returned to a watch (billed reads). The one place reads are counted: a billing ledger
-    can be fed from here."""
+    """Count posts X returned to a watch, against its monthly cap. The bill itself (ledger.py) is kept by
+    the client's session for every call to X, these reads included, so they are not put on it here."""
     month = month_of(at)
     row, _ = WatchReads.objects.get_or_create(watch_id=watch.pk, month=month)
     WatchReads.objects.filter(pk=row.pk).update(posts=F("posts") + int(posts), requests=F("requests") + requests)

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from complaints import feedback, lifecycle, public, redaction, scoping
 from complaints.media import visible_media
 from complaints.models import Complaint
-from districts.models import Unit
 
-from .. import actions, ingest_bridge, roles, triage_card
+from .. import actions, confirmations, duplicates, ingest_bridge, roles, triage_card, unit_names
 from ..models import CannedReply
 from .common import complaint_or_404, complaint_url, redirect_next, staff_required
 
@@ -67,8 +66,8 @@ def _context(request, complaint, bound=None, top_error=""):
         "primary": PRIMARY.get(complaint.status, ""),
         "top_error": top_error,
         "replies": replies,
-        "units": (list(Unit.objects.routable().order_by("name_en").values_list("slug", "name_en", "name_hi"))
-                  if {"forward", "transfer"} & set(names) else []),
+        "units": unit_names.choices() if {"forward", "transfer"} & set(names) else [],
+        "duplicates": duplicates.for_complaint(request.user, complaint, can_merge="merge" in names),
         "duplicate_of_visible": complaint.duplicate_of_id and scoping.can_see(request.user, complaint.duplicate_of),
         "same_tweet_as_visible": complaint.same_tweet_as_id and scoping.can_see(request.user, complaint.same_tweet_as),
     }
@@ -96,6 +95,7 @@ def act(request, code, action):
         top_error = str(lifecycle.IllegalTransition(action, complaint.status))
         form = actions.build_form(action, complaint)
     elif form.is_valid():
+        previous_unit = complaint.unit
         try:
             with transaction.atomic():
                 spec.run(complaint, form.cleaned_data, request.user)
@@ -113,12 +113,17 @@ def act(request, code, action):
         except lifecycle.DuplicateTweet as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(action)s: done for %(code)s.") % {
-                "action": spec.label, "code": complaint.tracking_code})
+            said = confirmations.after(action, Complaint.objects.with_related().get(pk=complaint.pk), previous_unit)
+            messages.success(request, _("%(code)s: %(what)s") % {"code": complaint.tracking_code, "what": said}
+                             if said else _("%(action)s: done for %(code)s.") % {
+                                 "action": spec.label, "code": complaint.tracking_code})
             if not scoping.can_see(request.user, complaint):
                 # Marking restricted (or transferring) can take a complaint out of this user's sight.
                 return redirect_next(request, _home(request))
             return redirect_next(request, complaint_url(complaint))
+    if not top_error and "unit" in form.errors:
+        # The unit is typed by name: say why it was not taken where the eye lands, not only under the field.
+        top_error = " ".join(form.errors["unit"])
     fresh = Complaint.objects.with_related().get(pk=complaint.pk)
     response = render(request, "dashboard/complaint.html",
                       _context(request, fresh, bound=(action, form), top_error=top_error))

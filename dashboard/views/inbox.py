@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from complaints import lifecycle
 from complaints.models import Category, Priority, Status
-from districts.models import Unit
 
-from .. import paging, reopen_requests, roles, urgent
+from .. import duplicates, paging, reopen_requests, roles, unit_names, urgent
 from ..forms import RejectForm
 from .common import redirect_next, staff_required, visible
 
@@ -38,7 +37,7 @@ def _rows(request):
 
 
 def _choices():
-    units = list(Unit.objects.routable().order_by("name_en").values_list("slug", "name_en", "name_hi"))
+    units = unit_names.choices()
     categories = list(Category.objects.filter(is_active=True).values_list("slug", "name_en", "name_hi"))
     return {"units": units, "categories": categories, "priorities": Priority.choices}
 
@@ -62,7 +61,8 @@ def inbox(request):
         context["reopen_requests"] = reopen_requests.newest(seen, PAGE)
     else:
         rows, after = _rows(request)
-        context.update(rows=rows, after=after, refilings=_refilings(seen), **_choices())
+        context.update(rows=rows, after=after, refilings=_refilings(seen), **_choices(),
+                       incidents=duplicates.mark_rows(request.user, rows))
     return render(request, "dashboard/inbox.html", context)
 
 
@@ -70,6 +70,7 @@ def inbox(request):
 def inbox_rows(request):
     """The rows alone, for the page's 15-second refresh."""
     rows, after = _rows(request)
+    duplicates.mark_rows(request.user, rows)
     return render(request, "dashboard/_inbox_rows.html", {"rows": rows, "after": after, **_choices()})
 
 
@@ -83,6 +84,14 @@ def bulk(request):
         messages.error(request, _("Tick at least one complaint and choose Forward or Reject."))
         return redirect_next(request, reverse("dashboard:inbox"))
     unit = (request.POST.get("unit") or "").strip()
+    if op == "forward" and unit:
+        found, close = unit_names.resolve(unit)
+        if found is None:
+            messages.error(request, _("“%(typed)s” is not one unit's name.") % {"typed": unit} + (
+                " " + _("Did you mean: %(close)s?") % {"close": "; ".join(unit_names.label(u) for u in close)}
+                if close else ""))
+            return redirect_next(request, reverse("dashboard:inbox"))
+        unit = found
     reason = (request.POST.get("reason") or "").strip()
     if op == "reject" and not RejectForm({"reason": reason, "version": 1}).is_valid():
         messages.error(request, _("Give a reason (at most 280 characters) to reject."))

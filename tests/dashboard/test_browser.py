@@ -132,13 +132,13 @@ def test_forward_note_report_resolve_and_track(seeded, live_server, browser, hq,
     ctx, page = login(browser, live_server, "hq-sup", "pw-hq-sup")
     assert page.url.endswith("/inbox/")
     row = page.locator(f"tr.row[data-id='{complaint.pk}']")
-    assert row.locator("input[name=unit]").input_value() == "meerut"
+    assert row.locator("input[name=unit]").input_value() == "Meerut"
     shot(page, "1-hq-inbox")
     page.keyboard.press("j")  # keyboard triage: focus the first row...
     assert page.evaluate("document.activeElement.dataset.id") == str(complaint.pk)
     with page.expect_navigation():
         page.keyboard.press("f")  # ...and forward it to the unit shown
-    assert "done for" in page.content()
+    assert "Forwarded to Meerut" in page.content()
     assert Complaint.objects.get(pk=complaint.pk).status == Status.FORWARDED
     close(ctx)
 
