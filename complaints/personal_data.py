@@ -85,6 +85,10 @@ def unglue(text):
 
 
 TRACKING_CODE = re.compile(r"UPP[-\s]?[0-9A-Z]{5}[-\s]?[0-9A-Z]{5}(?![0-9A-Z])", re.IGNORECASE)
+# The state's public helplines (Dial 112, 1090 women power line, 1930 cyber fraud, 1076 CM helpline, 181 women
+# helpline, 108 ambulance), which every reply may name: nobody's personal number, and blanking them lets a reply
+# without any other digit skip the slower detectors.
+HELPLINE = re.compile(r"(?<![\d+])(?<!\d[\s-])(?:112|1090|1930|1076|181|108)(?![\s-]?\d)")
 TWEET_LINK = re.compile(r"(?:https?://)?(?:www\.|mobile\.)?(?:x|twitter)\.com/\S*|(?:https?://)?t\.co/\S*",
                         re.IGNORECASE)
 
@@ -191,7 +195,7 @@ def find(text):
     text = normalise(text)
     if not text.strip():
         return []
-    text = _blank(TWEET_LINK, _blank(TRACKING_CODE, text))
+    text = _blank(HELPLINE, _blank(TWEET_LINK, _blank(TRACKING_CODE, text)))
     findings = [Finding(EMAIL, start, end) for pattern in (EMAIL_PLAIN, EMAIL_SPELT, EMAIL_PROVIDER)
                 for start, end in _spans(pattern, text)]
     if not any(ch.isdigit() for ch in text):  # most replies, once their code is blanked: nothing else to find

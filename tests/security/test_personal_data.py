@@ -343,3 +343,14 @@ def test_outbox_reasons_are_shown_in_the_readers_language(client, x_complaint, h
     hindi = client.get(url).content.decode()
     assert "[personal_data" not in hindi and "Contains a phone number" not in hindi
     assert "फ़ोन नंबर" in hindi
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("आपात स्थिति में डायल 112 करें। कोड UPP-19WBQ-N59J3", []),
+    ("Dial 1090 (women power line) or 1930 (cyber fraud)", []),
+    ("call me on 9876543210, or dial 112", ["phone"]),
+    ("landline 0522 2231 112", ["phone"]),   # a number ending in 112 is still a number
+    ("98765 112 34 pe call karo", ["phone"]),
+])
+def test_the_states_helplines_are_nobodys_personal_number(text, kinds):
+    assert personal_data.kinds_in(text) == kinds
