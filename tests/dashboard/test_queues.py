@@ -281,5 +281,8 @@ def test_queue_pages_hold_each_complaint_once(client_for, forwarded, resolved, m
     codes = [c.tracking_code for c in [*plain, hot, asked]]
     seen = [code for page in (first, second) for code in codes if f">{code}</a>" in page]
     assert sorted(seen) == sorted(codes)  # each once
-    assert first.index(hot.tracking_code) < first.index(asked.tracking_code) < first.index(plain[0].tracking_code)
+    # Which plain complaint opens the list depends on the deadlines (equal outside the unit's working hours,
+    # then the newest first): the urgent one and the request come before whichever it is.
+    first_plain = min(first.index(c.tracking_code) for c in plain if c.tracking_code in first)
+    assert first.index(hot.tracking_code) < first.index(asked.tracking_code) < first_plain
     assert hot.tracking_code not in second and asked.tracking_code not in second
