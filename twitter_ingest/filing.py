@@ -434,7 +434,7 @@ class Filer:
             unit_slug = reading.unit.value
             self.not_filed.append(NotFiled(
                 mention=mention, kind=decision.flags.get("read") or NotFiled.Kind.NOT_A_COMPLAINT,
-                unit_id=self._unit_id(unit_slug), handle=username[:50], text=safe(text),
+                unit_id=triage_fields.unit_id(unit_slug), handle=username[:50], text=safe(text),
                 words=list(dict.fromkeys(reading.kind.words))[:20], tweeted_at=env.created_at))
             outcome = Outcome.APPRECIATION if kind == Kind.APPRECIATION else Outcome.NOT_A_COMPLAINT
             return outcome, decision.reason, None
@@ -566,13 +566,6 @@ class Filer:
         unit = self.units.get(unit_id) if unit_id is not None else None
         return unit.slug if unit else None
 
-    def _unit_id(self, slug):
-        if not slug:
-            return None
-        if not hasattr(self, "_unit_ids"):
-            self._unit_ids = {u.slug: pk for pk, u in self.units.items()}
-        return self._unit_ids.get(slug)
-
     def _candidate_unit(self, env, thread):
         """For a reply from an account not on file in a forwarded complaint's thread: the unit its name or bio
         names, when the reply reads as that unit taking the matter up."""
@@ -582,7 +575,7 @@ class Filer:
         profile = f"{author.get('name') or ''} | {author.get('description') or ''}"
         if not _POLICE_WORD.search(profile):
             return None
-        named = self._unit_id(judge(profile).unit.value)
+        named = triage_fields.unit_id(judge(profile).unit.value)
         if named is None or named not in thread.unit_subtree:
             return None
         reading = self._candidate_reading(env, thread, named)

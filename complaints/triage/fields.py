@@ -34,19 +34,9 @@ def _station(stations, unit_slug, name, gazetteer):
     if (unit_slug, name) in stations:
         return stations[(unit_slug, name)]
     for (slug, station_name), pk in stations.items():
-        if station_name == name and _below(slug, unit_slug, gazetteer):
+        if station_name == name and gazetteer.within(slug, unit_slug):
             return pk
     return None
-
-
-def _below(slug, ancestor, gazetteer):
-    seen = set()
-    while slug and slug not in seen:
-        if slug == ancestor:
-            return True
-        seen.add(slug)
-        slug = gazetteer.parents.get(slug)
-    return False
 
 
 def unit_id(slug):

@@ -190,7 +190,8 @@ _KIND_CONFIDENCE = {
 
 def _unit_kind(author_unit, context, classes, gazetteer):
     if context.reply_to == "hq_forward":
-        if context.forwarded_to and not _same_unit(author_unit, context.forwarded_to, gazetteer):
+        # The forward's unit itself, or a unit below it (a district answering its range's forward).
+        if context.forwarded_to and not gazetteer.within(author_unit, context.forwarded_to):
             return Kind.DISTRICT_UPDATE, "other_unit_reply", {}
         if C.DISPOSAL in classes:
             return Kind.DISTRICT_UPDATE, "unit_reports_outcome", {"notes_if_unnoted": True}
@@ -202,17 +203,6 @@ def _unit_kind(author_unit, context, classes, gazetteer):
     if C.GREETING in classes:
         return Kind.GREETING, "unit_greeting", {}
     return Kind.NOISE, "unit_post", {"good_work": True}
-
-
-def _same_unit(author_unit, forwarded_to, gazetteer):
-    """The forward's unit itself, or a unit below it (a district answering its range's forward)."""
-    unit, seen = author_unit, set()
-    while unit and unit not in seen:
-        if unit == forwarded_to:
-            return True
-        seen.add(unit)
-        unit = gazetteer.parents.get(unit)
-    return False
 
 
 # Classes that say what kind of mention a citizen's is. Where one phrase holds another's word ("help mili"

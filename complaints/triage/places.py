@@ -108,6 +108,16 @@ class Gazetteer:
         if keys:
             self.names.setdefault(" " + " ".join(keys) + " ", []).append(place)
 
+    def within(self, slug, ancestor):
+        """The unit itself or a unit below it (a district under its range, a range under its zone)."""
+        seen = set()
+        while slug and slug not in seen:
+            if slug == ancestor:
+                return True
+            seen.add(slug)
+            slug = self.parents.get(slug)
+        return False
+
     def route(self, slug):
         parent = self.parents.get(slug)
         if self.types.get(slug) == "district" and self.types.get(parent) == "commissionerate":
