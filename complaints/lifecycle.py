@@ -459,12 +459,13 @@ def note(complaint, *, by_unit=None, actor=None, tweet_id="", at=None, expected_
 
 
 def assign_station(complaint, station, *, actor=None, expected_version=None, note=""):
-    if not isinstance(station, PoliceStation):
-        try:
-            station = PoliceStation.objects.get(pk=station)
-        except (PoliceStation.DoesNotExist, ValueError, TypeError):
-            raise InvalidValue("police_station", gettext_lazy("Unknown police station %(station)s."),
-                               station=repr(station)) from None
+    if isinstance(station, PoliceStation):
+        station = station.pk  # read afresh: the cell may have retired it since the caller loaded it
+    try:
+        station = PoliceStation.objects.get(pk=station)
+    except (PoliceStation.DoesNotExist, ValueError, TypeError):
+        raise InvalidValue("police_station", gettext_lazy("Unknown police station %(station)s."),
+                           station=repr(station)) from None
 
     def mutate(c):
         if c.unit_id is None or station.unit_id not in c.unit.subtree_ids():

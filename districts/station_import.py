@@ -122,7 +122,8 @@ def apply(text, *, actor=None):
     for _line, unit, name_en, name_hi, alternates in rows:
         station = next((s for s in (stations.find(unit, n) for n in (name_en, name_hi, *alternates) if n) if s),
                        None)
-        per_unit = result.per_unit.setdefault(unit, {"created": [], "updated": []})
+        # Recorded on the page of the unit whose list has the station (a commissionerate's, for its district).
+        per_unit = result.per_unit.setdefault(station.unit if station else unit, {"created": [], "updated": []})
         if station is None:
             PoliceStation.objects.create(unit=unit, name_en=name_en, name_hi=name_hi, alt_names=alternates)
             result.created += 1
