@@ -24,9 +24,11 @@ def validate_cug(value):
         parse_cug(value)
 
 
-def show_cug(value):
-    """+91 94544 05120 as people read it; the stored text as it is if it does not parse."""
+def show_cug(value, *, national=False):
+    """+91 94544 05120 as people read it (national: 094544 05120, for spreadsheets, which would take a
+    leading + for a formula); the stored text as it is if it does not parse."""
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if national else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     try:
-        return phonenumbers.format_number(phonenumbers.parse(value, "IN"), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return phonenumbers.format_number(phonenumbers.parse(value, "IN"), style)
     except phonenumbers.NumberParseException:
         return value

@@ -101,7 +101,7 @@ def _rows(units):
         head = [unit.name_en, unit.name_hi, unit.get_unit_type_display(), unit.confirmed_at, unit.confirmed_by,
                 _("yes") if unit.is_stale else _("no"), unit.chased_at]
         for contact in unit.current_contacts or [None]:
-            yield head + ([contact.staff_name, contact.designation, show_cug(contact.cug_number), contact.email,
+            yield head + ([contact.staff_name, contact.designation, show_cug(contact.cug_number, national=True), contact.email,
                            contact.get_shift_display()] if contact else ["", "", "", "", ""])
 
 
