@@ -459,17 +459,22 @@ def note(complaint, *, by_unit=None, actor=None, tweet_id="", at=None, expected_
 
 
 def assign_station(complaint, station, *, actor=None, expected_version=None, note=""):
-    if not isinstance(station, PoliceStation):
-        try:
-            station = PoliceStation.objects.get(pk=station)
-        except (PoliceStation.DoesNotExist, ValueError, TypeError):
-            raise InvalidValue("police_station", gettext_lazy("Unknown police station %(station)s."),
-                               station=repr(station)) from None
+    if isinstance(station, PoliceStation):
+        station = station.pk  # read afresh: the cell may have retired it since the caller loaded it
+    try:
+        station = PoliceStation.objects.get(pk=station)
+    except (PoliceStation.DoesNotExist, ValueError, TypeError):
+        raise InvalidValue("police_station", gettext_lazy("Unknown police station %(station)s."),
+                           station=repr(station)) from None
 
     def mutate(c):
         if c.unit_id is None or station.unit_id not in c.unit.subtree_ids():
             raise InvalidValue("police_station", gettext_lazy("%(station)s is not under %(unit)s."),
                                station=station, unit=c.unit)
+        if not station.is_active and c.police_station_id != station.pk:
+            # Retired by the district's cell: kept for the complaints already there, closed to new ones.
+            raise InvalidValue("police_station", gettext_lazy("%(station)s is retired: choose a current police "
+                                                              "station."), station=station)
         c.police_station = station
         return {"police_station": station.pk, "name": station.name_en}
 

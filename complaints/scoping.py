@@ -8,6 +8,8 @@ Roles (districts.StaffProfile):
 - Unit cell staff: complaints routed to their unit (or to a unit under it, such as a commissionerate's
   traffic wing); the district actions (noted, station, report, resolve, close, class, Dial 112 hand-off).
 - Supervisor of a range, zone or commissionerate: complaints of the units below, read-only (nudge only).
+A unit's cell page (its contacts and police stations): HQ and the unit's own cell change it, supervisors above
+it read it (`can_manage_cell`, `can_view_cell`).
 Restricted complaints are hidden from everyone but HQ supervisors, superusers and staff marked
 `sees_restricted` in the complaint's own unit.
 """
@@ -103,3 +105,21 @@ def allowed_actions(user, complaint) -> frozenset:
 def can_change(user, complaint, action=None) -> bool:
     actions = allowed_actions(user, complaint)
     return bool(actions) if action is None else action in actions
+
+
+def can_manage_cell(user, unit) -> bool:
+    """Whether the user may change a unit's cell page (its contacts, their confirmation, its police
+    stations): HQ, and the cell staff of that very unit."""
+    if is_hq(user):
+        return True
+    profile = staff_profile(user)
+    return bool(profile and profile.role == Role.CELL and profile.unit_id == unit.pk)
+
+
+def can_view_cell(user, unit) -> bool:
+    """Whether the user may read a unit's cell page: those who may change it, and the supervisors of the
+    units above it (a range, a zone, a commissionerate), read-only. Contacts are personal data: nobody else."""
+    if can_manage_cell(user, unit):
+        return True
+    profile = staff_profile(user)
+    return bool(profile and profile.role == Role.SUPERVISOR and unit.pk in profile.unit.descendant_ids())

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
-from .views import costs, watches
+from .views import cell, costs, directory, watches
 
 app_name = "dashboard"
 
@@ -38,4 +38,18 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", security.token_revoke, name="token_revoke"),
     path("security/lockouts/", security.lockouts_page, name="lockouts"),
     path("security/lockouts/unlock/", security.unlock, name="unlock"),
+    path("cell/", cell.mine, name="my_cell"),
+    path("unit/<slug:slug>/cell/", cell.page, name="cell"),
+    path("unit/<slug:slug>/cell/contacts/new/", cell.contact_add, name="cell_contact_add"),
+    path("unit/<slug:slug>/cell/contacts/<int:pk>/", cell.contact_edit, name="cell_contact_edit"),
+    path("unit/<slug:slug>/cell/contacts/<int:pk>/remove/", cell.contact_remove, name="cell_contact_remove"),
+    path("unit/<slug:slug>/cell/confirm/", cell.confirm, name="cell_confirm"),
+    path("unit/<slug:slug>/cell/stations/new/", cell.station_add, name="cell_station_add"),
+    path("unit/<slug:slug>/cell/stations/<int:pk>/rename/", cell.station_rename, name="cell_station_rename"),
+    path("unit/<slug:slug>/cell/stations/<int:pk>/retire/", cell.station_retire, name="cell_station_retire"),
+    path("unit/<slug:slug>/cell/stations/<int:pk>/restore/", cell.station_restore, name="cell_station_restore"),
+    path("cells/", directory.directory, name="directory"),
+    path("cells/<slug:slug>/chase/", directory.chase, name="directory_chase"),
+    path("cells/stations-import/", directory.import_stations, name="directory_import"),
+    re_path(r"^export/cells\.(?P<fmt>csv|xlsx)$", directory.export, name="export_directory"),
 ]

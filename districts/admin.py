@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import tokens
-from .models import ApiToken, CellContact, PoliceStation, SecurityEvent, StaffProfile, Unit, XAccount
+from .models import ApiToken, CellContact, CellEvent, PoliceStation, SecurityEvent, StaffProfile, Unit, XAccount
 
 
 class XAccountInline(admin.TabularInline):
@@ -60,6 +60,25 @@ class CellContactAdmin(admin.ModelAdmin):
     list_filter = ("shift", "is_active", "unit__unit_type")
     search_fields = ("staff_name", "cug_number", "email", "unit__name_en")
     autocomplete_fields = ("unit",)
+
+
+@admin.register(CellEvent)
+class CellEventAdmin(admin.ModelAdmin):
+    """The cell pages' record, to read: entries are made by districts.cell and districts.stations only."""
+
+    list_display = ("created_at", "unit", "action", "actor_name", "subject")
+    list_filter = ("action", "unit__unit_type")
+    search_fields = ("unit__name_en", "actor_name", "subject")
+    list_select_related = ("unit",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StaffProfile)

@@ -1,6 +1,7 @@
 """The units registry: the state, zones, ranges, districts, commissionerates, traffic, overseas and special
 units, their X accounts, police stations, cell contacts, and which unit each staff member works for; the
-staff's personal API tokens and the record of what was done to logins and tokens."""
+staff's personal API tokens and the record of what was done to logins and tokens; the record of each unit's
+cell page."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .phones import validate_cug
 
 
 class UnitType(models.TextChoices):
@@ -154,7 +157,7 @@ class CellContact(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="contacts")
     staff_name = models.CharField(_("staff name"), max_length=120)
     designation = models.CharField(_("designation"), max_length=120, blank=True)
-    cug_number = models.CharField(_("CUG number"), max_length=20, blank=True)
+    cug_number = models.CharField(_("CUG number"), max_length=20, blank=True, validators=[validate_cug])
     email = models.EmailField(_("e-mail"), blank=True)
     shift = models.CharField(_("shift"), max_length=10, choices=Shift.choices, default=Shift.MORNING)
     is_active = models.BooleanField(_("active"), default=True)
@@ -276,3 +279,53 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Security events are append-only.")
+
+
+class CellAction(models.TextChoices):
+    CONTACT_ADDED = "contact_added", _("Contact added")
+    CONTACT_CHANGED = "contact_changed", _("Contact changed")
+    CONTACT_REMOVED = "contact_removed", _("Contact removed")
+    CONFIRMED = "confirmed", _("Contact list confirmed as current")
+    STATION_ADDED = "station_added", _("Police station added")
+    STATION_RENAMED = "station_renamed", _("Police station renamed")
+    STATION_RETIRED = "station_retired", _("Police station retired")
+    STATION_RESTORED = "station_restored", _("Police station restored")
+    STATIONS_IMPORTED = "stations_imported", _("Police stations imported")
+    CHASED = "chased", _("Reminder sent to confirm the contacts")
+
+
+class CellEvent(models.Model):
+    """Append-only record of what was done to a unit's cell page (contacts, confirmations, police stations)
+    and of HQ's reminders. The last CONFIRMED entry is the list's confirmation: who and when."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cell_events")
+    action = models.CharField(_("action"), max_length=30, choices=CellAction.choices, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("by (username)"), max_length=150, blank=True)
+    subject = models.CharField(_("about"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("cell page entry")
+        verbose_name_plural = _("cell page entries")
+        indexes = [models.Index(fields=["unit", "action", "-created_at"], name="cellevent_unit_action_at")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.subject}"
+
+    @classmethod
+    def record(cls, unit, action, actor, subject="", **data):
+        return cls.objects.create(unit=unit, action=action, actor=actor,
+                                  actor_name=actor.get_username() if actor else "", subject=str(subject)[:200],
+                                  data=data)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Cell page entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Cell page entries are append-only.")

@@ -256,6 +256,8 @@ TRACK_PAGE_CACHE_SECONDS = env.int("TRACK_PAGE_CACHE_SECONDS", default=60)
 OPEN311_PUBLISH_TEXT = env.bool("OPEN311_PUBLISH_TEXT", default=False)
 OPEN311_MAX_REQUESTS = env.int("OPEN311_MAX_REQUESTS", default=200)
 SLA_NOTED_TARGET_MINUTES = env.int("SLA_NOTED_TARGET_MINUTES", default=120)
+# A cell's contact list not confirmed for this many days is stale in HQ's directory of cells.
+CELL_CONTACTS_STALE_DAYS = env.int("CELL_CONTACTS_STALE_DAYS", default=30)
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 REST_FRAMEWORK.update({
     "DEFAULT_THROTTLE_CLASSES": [

@@ -1,5 +1,6 @@
 """Load or update the units registry from fixtures/ (units, X accounts, police stations). Idempotent:
-rows are matched by slug, handle and (unit, name), so running it again changes only what changed."""
+rows are matched by slug, handle and (unit, any name of the station), so running it again changes only what
+changed, and never undoes a cell's rename or retirement of a starter station."""
 
 import csv
 from pathlib import Path
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from districts import stations
 from districts.models import AccountKind, PoliceStation, Unit, UnitType, XAccount
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -80,9 +82,18 @@ class Command(BaseCommand):
 
         for row in _read("stations.csv"):
             unit = by_slug[row["unit"]]
-            fields = {"name_hi": row["name_hi"], "alt_names": _split(row["alt_names"])}
-            station, created = PoliceStation.objects.get_or_create(unit=unit, name_en=row["name_en"], defaults=fields)
-            tally(station, created, fields)
+            # The cells keep their stations on their own pages: a starter station renamed there is found by
+            # its old name (an alternate now) and left as the cell made it; alternates are only added to.
+            station = stations.find(unit, row["name_en"])
+            if station is None:
+                PoliceStation.objects.create(unit=unit, name_en=row["name_en"], name_hi=row["name_hi"],
+                                             alt_names=_split(row["alt_names"]))
+                counts["created"] += 1
+                continue
+            fields = {"name_hi": station.name_hi or row["name_hi"],
+                      "alt_names": [*station.alt_names,
+                                    *(a for a in _split(row["alt_names"]) if a not in station.alt_names)]}
+            tally(station, False, fields)
 
         self.stdout.write(
             f"Units registry: {counts['created']} created, {counts['updated']} updated, "
