@@ -15,7 +15,7 @@ from complaints import feedback, lifecycle, public, redaction, scoping
 from complaints.media import visible_media
 from complaints.models import Complaint
 
-from .. import actions, confirmations, duplicates, ingest_bridge, roles, triage_card, unit_names
+from .. import actions, confirmations, duplicates, ingest_bridge, roles, timeline, triage_card, unit_names
 from ..models import CannedReply
 from .common import complaint_or_404, complaint_url, redirect_next, staff_required
 
@@ -49,6 +49,7 @@ def _context(request, complaint, bound=None, top_error=""):
     return {
         "complaint": complaint,
         "events": events,
+        "timeline": timeline.entries(events),
         # Codes of complaints this user may not see, which events of this one may name (a merge's target,
         # a re-filing): shown as plain events, without the code.
         "hidden_codes": redaction.hidden_codes(request.user, redaction.referenced_codes(events=events)),
