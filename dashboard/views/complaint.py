@@ -91,8 +91,10 @@ def act(request, code, action):
         raise PermissionDenied
     form = actions.build_form(action, complaint, request.POST)
     status, top_error = 400, ""
-    if spec.transition and action not in lifecycle.allowed_in_state(complaint.status):
-        # The refusal is a whole sentence in the reader's language ("Cannot resolve a complaint that is …").
+    if (action not in actions.available(request.user, complaint)
+            and (spec.transition or action in actions.NEEDS_ONE_OF)):
+        # Only what the page offers is done (a stale page may still show it); the refusal is a whole sentence
+        # in the reader's language ("Cannot resolve a complaint that is …").
         top_error = str(lifecycle.IllegalTransition(action, complaint.status))
         form = actions.build_form(action, complaint)
     elif form.is_valid():
