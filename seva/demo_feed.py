@@ -79,6 +79,7 @@ class Feeder:
         self.index = Mention.objects.filter(author_username__in=HANDLES).count()
         self.steps = 0
         self.scene = {}
+        self.sent = set()  # texts posted in this run (some may not be filed yet)
         self.lock = threading.Lock()  # the stream and the fresh mentions post from two threads
 
     def fresh_id(self):
@@ -92,15 +93,23 @@ class Feeder:
         self.out(f"  X  @{spec['author']}: {spec['text'][:90]}")
         return tweet
 
-    def mention(self, issue=None):
-        """The next fresh mention in the sequence (or `issue` at the sequence's next place)."""
-        i = self.index
-        self.index += 1
-        lang, text, photo = issue or ISSUES[(i // len(PLACES)) % len(ISSUES)]
+    def _spec(self, i, issue):
+        lang, text, photo = issue or ISSUES[(i + i // len(PLACES)) % len(ISSUES)]  # every place meets every issue
         place = PLACES[i % len(PLACES)][1 if lang == "hi" else 0]
         spec = {"author": CITIZENS[i % len(CITIZENS)]["username"], "text": text.format(place=place), "lang": lang}
         if photo or i % 5 == 0:
             spec["media"] = [{"type": "photo", "alt_text": photo or place}]
+        return spec
+
+    def mention(self, issue=None):
+        """The next fresh mention in the sequence (or `issue` at the sequence's next place): the first whose
+        text the desk does not hold yet, so a text is offered again only once all of them have been."""
+        for _ in range(len(PLACES) * len(ISSUES)):
+            spec = self._spec(self.index, issue)
+            self.index += 1
+            if spec["text"] not in self.sent and not already_filed(spec["text"]):
+                break
+        self.sent.add(spec["text"])
         return self.post(spec)
 
     def step(self):
