@@ -103,11 +103,14 @@ def actor_label(event):
     return str(SYSTEM_ACTORS.get(name, name))
 
 
-def entries(events):
-    """[(event, label, actor, note)] for the events of one complaint, oldest first."""
+def entries(events, messages=()):
+    """[{event, label, actor, note}] for the events of one complaint, oldest first. `messages`: the thread
+    already read for the page; only messages since moved to another complaint (a merge) are looked up."""
     events = list(events)
-    message_ids = [e.data.get("message_id") for e in events if e.action == "add_note" and e.data]
-    kinds = dict(Message.objects.filter(pk__in=[m for m in message_ids if m]).values_list("pk", "kind"))
+    kinds = {m.pk: m.kind for m in messages}
+    wanted = {e.data.get("message_id") for e in events if e.action == "add_note" and e.data} - {None} - set(kinds)
+    if wanted:
+        kinds.update(Message.objects.filter(pk__in=wanted).values_list("pk", "kind"))
     result = []
     for event in events:
         if event.action == "add_note":

@@ -35,7 +35,7 @@ def _context(request, complaint, bound=None, top_error=""):
         form = bound if bound is not None and bound[0] == name else None
         forms.append((name, actions.SPECS[name].label,
                       form[1] if form else actions.build_form(name, complaint)))
-    thread = complaint.messages.select_related("unit").all()
+    thread = list(complaint.messages.select_related("unit").all())
     related = []
     if complaint.conversation_id:
         related = list(scoping.visible_complaints(request.user).filter(
@@ -49,7 +49,7 @@ def _context(request, complaint, bound=None, top_error=""):
     return {
         "complaint": complaint,
         "events": events,
-        "timeline": timeline.entries(events),
+        "timeline": timeline.entries(events, thread),
         # Codes of complaints this user may not see, which events of this one may name (a merge's target,
         # a re-filing): shown as plain events, without the code.
         "hidden_codes": redaction.hidden_codes(request.user, redaction.referenced_codes(events=events)),
