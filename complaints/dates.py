@@ -17,3 +17,10 @@ def ist(value):
     if (get_language() or "").startswith("hi"):
         return f"{local.day} {HINDI_MONTHS[local.month - 1]} {local.year}, {local:%H:%M} बजे IST"
     return f"{date_format(local, 'j M Y, H:i')} IST"
+
+
+def day(value):
+    """A day as a chart's axis shows it: '1 Dec', or in Hindi '1 दिसंबर' (the month's full name)."""
+    if (get_language() or "").startswith("hi"):
+        return f"{value.day} {HINDI_MONTHS[value.month - 1]}"
+    return date_format(value, "j M")

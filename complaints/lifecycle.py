@@ -146,6 +146,7 @@ ACTION_VERBS = {
     "restrict": pgettext_lazy("refused action", "restrict"),
     "add_note": pgettext_lazy("refused action", "add note"),
     "nudge": pgettext_lazy("refused action", "nudge"),
+    "request_transfer": pgettext_lazy("refused action", "ask HQ to transfer"),
     "hand_to_112": pgettext_lazy("refused action", "hand to 112"),
     "suggest_unit": pgettext_lazy("refused action", "suggest unit"),
 }

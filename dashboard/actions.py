@@ -91,6 +91,14 @@ SPECS = {
 # The order actions appear on a complaint page.
 ORDER = list(SPECS)
 
+# Changes that keep the state but only make sense where the lifecycle allows some transition: asking HQ to
+# transfer where a transfer is possible, nudging a unit while the unit's own steps (Noted, station, report,
+# resolve) are what the complaint waits for. The states come from lifecycle.allowed_in_state, not a copy.
+NEEDS_ONE_OF = {
+    "request_transfer": {"transfer"},
+    "nudge": {"note", "assign_station", "report", "resolve"},
+}
+
 
 def available(user, complaint, allowed=None):
     """The actions to offer this user on this complaint, in page order."""
@@ -106,6 +114,10 @@ def available(user, complaint, allowed=None):
             continue
         if not spec.transition and spec.open_only and not is_open:
             continue
+        if name in NEEDS_ONE_OF and not NEEDS_ONE_OF[name] & in_state:
+            continue
+        if name == "request_transfer" and "transfer" in allowed:
+            continue  # whoever may transfer does so, rather than asking HQ (itself) to
         if name == "hand_to_112" and not urgent.is_urgent(complaint):
             continue
         result.append(name)

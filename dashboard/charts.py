@@ -6,6 +6,21 @@ from django.utils.safestring import mark_safe
 WIDTH = 640
 BAR_H = 18
 GAP = 4
+LINE_H = 13
+LABEL_CHARS = 28  # what fits on one line of the label column at the chart's font size
+
+
+def wrap(label, width=LABEL_CHARS):
+    """A label's whole text in lines of at most `width` characters, broken between words (a word longer
+    than a line stands alone): a unit's full name, never cut short."""
+    lines, line = [], ""
+    for word in str(label).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line] if line else lines or [""]
 
 
 def _num(value):
@@ -13,20 +28,26 @@ def _num(value):
 
 
 def hbars(items, title, width=WIDTH, label_width=190):
-    """Horizontal bars for [(label, value), ...]; labels are escaped."""
-    items = list(items)
+    """Horizontal bars for [(label, value), ...]; labels are escaped and shown whole, on as many lines as
+    they need (the row grows to fit)."""
+    items = [(wrap(label), value) for label, value in items]
     top = max((v for _l, v in items), default=0) or 1
-    height = max(1, len(items)) * (BAR_H + GAP) + 24
+    rows = [max(BAR_H, len(lines) * LINE_H + 4) for lines, _v in items]
+    height = sum(rows) + GAP * len(rows) + 24 if items else BAR_H + GAP + 24
     span = width - label_width - 60
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    for i, (label, value) in enumerate(items):
-        y = 20 + i * (BAR_H + GAP)
+    y = 20
+    for (lines, value), row in zip(items, rows):
         w = max(1, round(span * value / top)) if value else 0
-        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" class="chart-label">'
-                     f'{escape(str(label))[:40]}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y}" width="{w}" height="{BAR_H}" class="chart-bar"/>')
-        parts.append(f'<text x="{label_width + w + 4}" y="{y + 13}" class="chart-value">{_num(value)}</text>')
+        bar_y = y + (row - BAR_H) / 2
+        first = y + (row - len(lines) * LINE_H) / 2 + LINE_H - 3
+        tspans = "".join(f'<tspan x="{label_width - 6}" dy="{0 if i == 0 else LINE_H}">{escape(text)}</tspan>'
+                         for i, text in enumerate(lines))
+        parts.append(f'<text x="{label_width - 6}" y="{first:g}" text-anchor="end" class="chart-label">{tspans}</text>')
+        parts.append(f'<rect x="{label_width}" y="{bar_y:g}" width="{w}" height="{BAR_H}" class="chart-bar"/>')
+        parts.append(f'<text x="{label_width + w + 4}" y="{bar_y + 13:g}" class="chart-value">{_num(value)}</text>')
+        y += row + GAP
     if not items:
         parts.append('<text x="10" y="16" class="chart-label">—</text>')
     parts.append("</svg>")

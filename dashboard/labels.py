@@ -30,4 +30,6 @@ ACTION_LABELS = {
     "deleted_on_x": _("Deleted on X"),
     "merged_automatically": _("Follow-up merged in (it arrived before its original)"),
     "merged_in": _("A duplicate's thread moved here"),
+    "text_cut": _("Text shortened to X's longest post"),
+    "found_by_watch": _("Found on X by a watch"),
 }

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from seva import health, language
@@ -13,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", health.prometheus, name="metrics"),
+    # Browsers ask for /favicon.ico whatever the page links; send them to the one icon.
+    path("favicon.ico", lambda request: redirect(static("dashboard/favicon.svg"), permanent=False), name="favicon"),
 ]
 
 # Public tracking page, REST API with its schema and docs, Open311 (issue 5).

@@ -31,7 +31,8 @@ Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/delete    {"ids": [...]}         mark tweets deleted
   POST /_sandbox/edit      {"id", "text"}        the author edits a tweet (a new id; the chain in
                            edit_history_tweet_ids; timelines serve only the newest version)
-  POST /_sandbox/noted     {"delay": s}          district accounts answer HQ forwards with "Noted"
+  POST /_sandbox/noted     {"delay": s, "share": p} district accounts answer HQ forwards with "Noted" (a share p
+                           of them, default all; the rest wait for a person)
   GET  /_sandbox/posted    tweets created through POST /2/tweets
   GET  /_sandbox/requests  how many requests each route has had, and how many were cut short (the client
                            went away before sending the whole body: such a request has no effect, as on X)
@@ -99,6 +100,8 @@ class FakeX:
         self.posted = []         # ids created through POST /2/tweets
         self.faults = []         # list of fault dicts
         self.noted_delay = None  # seconds, or None for no scripted district replies
+        self.noted_share = 1.0   # the share of HQ's forwards the districts answer (the rest wait for a person)
+        self.noted_rng = random.Random(1)
         self.pending_noted = []  # (due_monotonic, forward tweet id, district user id)
         self.buckets = {}        # (route, token) -> [remaining, reset_epoch]
         self.limits = dict(LIMITS)  # requests per 15 minutes per route and token
@@ -353,7 +356,7 @@ class FakeX:
             body["errors"] = errors
         return 200, body
 
-    def edit(self, tweet_id, text):
+    def edit(self, tweet_id, text, new_id=None):
         """The author edits a tweet: X gives the new version a new id and lists the chain, oldest first, in
         edit_history_tweet_ids; timelines serve the newest version, a lookup still finds the earlier ones."""
         with self.lock:
@@ -361,7 +364,7 @@ class FakeX:
             created = self.now()
             self.seq += 1
             new = {k: v for k, v in old.items() if k not in ("id", "text", "created_at", "entities")}
-            new.update(id=snowflake(created, self.seq), text=text, created_at=fmt_time(created))
+            new.update(id=str(new_id or snowflake(created, self.seq)), text=text, created_at=fmt_time(created))
             new["edit_history_tweet_ids"] = list(old.get("edit_history_tweet_ids") or [old["id"]]) + [new["id"]]
             self.superseded.add(old["id"])
             return self.add_tweet(new)
@@ -398,7 +401,7 @@ class FakeX:
             if self.noted_delay is not None and author_id == self.state_id:
                 for m in tweet.get("entities", {}).get("mentions", []):
                     district = self.user_by_name(m["username"])
-                    if district and district["id"] != self.state_id:
+                    if district and district["id"] != self.state_id and self.noted_rng.random() < self.noted_share:
                         self.pending_noted.append((time.monotonic() + self.noted_delay, tweet["id"], district["id"]))
             return 201, {"data": {"id": tweet["id"], "text": tweet["text"],
                                   "edit_history_tweet_ids": [tweet["id"]]}}
@@ -642,7 +645,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"data": {"offset": fake.clock_offset}})
         if name == "noted":
             fake.noted_delay = body.get("delay")
-            return self._send(200, {"data": {"delay": fake.noted_delay}})
+            fake.noted_share = float(body.get("share", 1.0))
+            return self._send(200, {"data": {"delay": fake.noted_delay, "share": fake.noted_share}})
         if name == "reset":
             server_fake = FakeX(fake.state_username, fake.state_id)
             self.server.fake = server_fake

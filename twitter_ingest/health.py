@@ -1,13 +1,73 @@
 """Ingest health for the dashboard, as plain dicts: per watched account its checkpoint, last success,
-pause reason, rate-limit wait, last runs and possible gaps; plus outbox and mention totals."""
+pause reason, rate-limit wait, last runs and possible gaps; plus outbox and mention totals. Each account
+also carries what a person reads first: its state (polling, behind, failing, stopped, never polled), how
+far behind X it is, its last error as a code (the dashboard words it in the reader's language) and when
+it is polled next."""
 
+import re
 from datetime import timedelta
+
+from django.conf import settings
 
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from .models import AccountState, Mention, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
+
+
+# Where the error texts this app writes begin: "403: ...", "paused: 402: ...", "429 rate limited ...",
+# "No X credentials...", "unreadable response: ...", "filing failed: ...", a transport error's class name.
+_STATUS = re.compile(r"^(?:paused: )?(\d{3})\b")
+_STATUS_CODES = {401: "unauthorized", 402: "credits", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
+_NETWORK = ("Timeout", "ConnectionError", "ConnectTimeout", "ReadTimeout", "TwitterServerError")
+
+
+def error_code(text):
+    """A short code for an error text of the poller, "" for none."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    match = _STATUS.match(text)
+    if match:
+        status = int(match.group(1))
+        return _STATUS_CODES.get(status, "x_unavailable" if status >= 500 else "refused")
+    if text.startswith("No X credentials"):
+        return "no_credentials"
+    if text.startswith("unreadable response"):
+        return "unreadable"
+    if text.startswith("filing failed"):
+        return "filing_failed"
+    if any(name in text for name in _NETWORK):
+        return "network"
+    return "other"
+
+
+def account_state(state, now):
+    """(state, seconds behind X) of one account: never | stopped | failing | behind | polling."""
+    if state is None or not state.last_poll_at:
+        return "never", None
+    behind = (now - state.last_success_at).total_seconds() if state.last_success_at else None
+    if state.paused_reason:
+        return "stopped", behind
+    if state.failures or state.last_error:
+        return "failing", behind
+    limited = state.rate_limited_until and state.rate_limited_until > now
+    if limited or behind is None or behind > settings.HEALTH_INGEST_STALE_SECONDS:
+        return "behind", behind
+    return "polling", behind
+
+
+def next_poll(state, now):
+    """When the account is polled next: never while stopped; otherwise the interval after the last poll, or
+    later when X's rate limit or a back-off after errors says so."""
+    if state is None:
+        return now
+    if state.paused_reason:
+        return None
+    due = [t for t in (state.last_poll_at and state.last_poll_at + timedelta(seconds=settings.X_POLL_INTERVAL),
+                       state.retry_after, state.rate_limited_until) if t]
+    return max(due + [now])
 
 
 def summary(runs_per_account=5):
@@ -18,7 +78,12 @@ def summary(runs_per_account=5):
         state = states.get(account.pk)
         runs = list(PollRun.objects.filter(account=account).order_by("-started_at", "-id")[:runs_per_account])
         last = runs[0] if runs else None
+        condition, behind = account_state(state, now)
         accounts.append({
+            "state": condition,
+            "behind_seconds": behind,
+            "error_code": error_code(state.paused_reason or state.last_error if state else ""),
+            "next_poll_at": next_poll(state, now),
             "account_id": account.pk,
             "handle": account.handle,
             "since_id": state.since_id if state else "",

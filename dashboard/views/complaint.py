@@ -15,7 +15,7 @@ from complaints import feedback, lifecycle, public, redaction, scoping
 from complaints.media import visible_media
 from complaints.models import Complaint
 
-from .. import actions, confirmations, duplicates, ingest_bridge, roles, triage_card, unit_names
+from .. import actions, confirmations, duplicates, ingest_bridge, roles, timeline, triage_card, unit_names
 from ..models import CannedReply
 from .common import complaint_or_404, complaint_url, redirect_next, staff_required
 
@@ -35,7 +35,7 @@ def _context(request, complaint, bound=None, top_error=""):
         form = bound if bound is not None and bound[0] == name else None
         forms.append((name, actions.SPECS[name].label,
                       form[1] if form else actions.build_form(name, complaint)))
-    thread = complaint.messages.select_related("unit").all()
+    thread = list(complaint.messages.select_related("unit").all())
     related = []
     if complaint.conversation_id:
         related = list(scoping.visible_complaints(request.user).filter(
@@ -49,6 +49,7 @@ def _context(request, complaint, bound=None, top_error=""):
     return {
         "complaint": complaint,
         "events": events,
+        "timeline": timeline.entries(events, thread),
         # Codes of complaints this user may not see, which events of this one may name (a merge's target,
         # a re-filing): shown as plain events, without the code.
         "hidden_codes": redaction.hidden_codes(request.user, redaction.referenced_codes(events=events)),
@@ -90,8 +91,10 @@ def act(request, code, action):
         raise PermissionDenied
     form = actions.build_form(action, complaint, request.POST)
     status, top_error = 400, ""
-    if spec.transition and action not in lifecycle.allowed_in_state(complaint.status):
-        # The refusal is a whole sentence in the reader's language ("Cannot resolve a complaint that is …").
+    if (action not in actions.available(request.user, complaint)
+            and (spec.transition or action in actions.NEEDS_ONE_OF)):
+        # Only what the page offers is done (a stale page may still show it); the refusal is a whole sentence
+        # in the reader's language ("Cannot resolve a complaint that is …").
         top_error = str(lifecycle.IllegalTransition(action, complaint.status))
         form = actions.build_form(action, complaint)
     elif form.is_valid():

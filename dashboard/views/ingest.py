@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from complaints import lifecycle
 
-from .. import ingest_bridge, roles
+from .. import ingest_bridge, ingest_words, roles
 from .common import complaint_url, staff_required
 
 
@@ -31,8 +31,12 @@ def _flatten(value, prefix=""):
 @staff_required(roles.is_hq)
 def health(request):
     summary = ingest_bridge.health_summary()
+    if summary is None:
+        return render(request, "dashboard/health.html", {"available": False})
+    # The engineers' rows keep every figure; each account's recent runs are in them, not on the page itself.
     return render(request, "dashboard/health.html", {
-        "available": summary is not None, "rows": _flatten(summary) if summary is not None else [],
+        "available": True, "accounts": ingest_words.account_rows(summary),
+        "outbox": ingest_words.outbox_line(summary), "rows": _flatten(summary),
     })
 
 

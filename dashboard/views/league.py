@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from complaints import dates
 from complaints.models import Category
 from districts.models import Unit
 
@@ -35,7 +36,7 @@ def _charts(request, start, end, volumes):
         return obj.name_hi if hindi and obj.name_hi else obj.name_en
 
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    volume = [(d.strftime("%d %b"), per_day.get(d, 0)) for d in days]
+    volume = [(dates.day(d), per_day.get(d, 0)) for d in days]
     by_category = sorted(((name(names.get(k), _("Unclassified")), n) for k, n in per_category.items()),
                          key=lambda item: -item[1])
     by_unit = sorted(((name(units.get(k), _("Not routed")), n) for k, n in per_unit.items()),

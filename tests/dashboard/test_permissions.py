@@ -179,3 +179,27 @@ def test_refusals_use_the_dashboard_pages(login, bareilly_complaint):
     client = login("meerut_cell")
     assert "Not found" in client.get(reverse("dashboard:complaint", args=[bareilly_complaint.tracking_code])).content.decode()
     assert "Not allowed" in client.get(reverse("dashboard:inbox")).content.decode()
+
+
+def test_actions_that_do_not_apply_to_the_state_are_not_offered_or_done(login, hq, meerut_complaint, new_complaint):
+    from complaints import lifecycle
+
+    def offered(who, complaint):
+        body = login(who).get(reverse("dashboard:complaint", args=[complaint.tracking_code])).content.decode()
+        return {name for name in ("request_transfer", "nudge", "transfer", "forward", "resolve")
+                if f'id="action-{name}"' in body}
+
+    # A new complaint: no unit to nudge; HQ, who may transfer, is never offered "ask HQ to transfer".
+    assert offered("hq", new_complaint) == {"forward"}
+    assert offered("hq", meerut_complaint) == {"nudge", "transfer"}
+    # Resolved: a transfer is no longer possible, so the cell is not offered to ask for one, nor the
+    # supervisor to nudge; posting it anyway (a stale page) is refused and records nothing.
+    c = lifecycle.note(meerut_complaint, actor=hq)
+    c = lifecycle.report(c, "थाना ने जाँच की", actor=hq)
+    c = lifecycle.resolve(c, actor=hq)
+    assert "request_transfer" not in offered("meerut_cell", c)
+    assert "nudge" not in offered("meerut_range", c)
+    events = Event.objects.filter(complaint=c).count()
+    response = _post(login("meerut_cell"), c, "request_transfer", reason="not ours")
+    assert response.status_code == 400 and 'id="top-error"' in response.content.decode()
+    assert Event.objects.filter(complaint=c).count() == events

@@ -1,10 +1,10 @@
 """`python manage.py demo`: the whole desk on the embedded defaults (SQLite, tasks in-process), fed by the
-simulated X API with a bundled stream of mentions. Within a minute the HQ inbox fills, citizens get
-replies with their codes, simulated districts answer forwards with "Noted", and codes show their stages
-on the tracking page. Everything listens on 127.0.0.1 only; Ctrl-C stops it all."""
+simulated X API with a bundled stream of mentions and then fresh ones for as long as it runs
+(seva/demo_feed.py). Within a minute the HQ inbox fills, citizens get replies with their codes, simulated
+districts answer a share of the forwards with "Noted" (the rest wait for the district's login), and codes
+show their stages on the tracking page. Everything listens on 127.0.0.1 only; Ctrl-C stops it all."""
 
 import io
-import json
 import signal
 import threading
 import time
@@ -44,29 +44,6 @@ class Loop(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def replay(fake, path, speed, stop, out):
-    """Feed the stream into the simulated API at its pace: users at once, tweets after their offsets."""
-    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for item in items:
-        if "user" in item:
-            fake.add_user(item["user"])
-    ids, started = {}, time.monotonic()
-    for item in (i for i in items if "user" not in i):
-        due = started + float(item.get("after", 0)) / speed
-        if stop.wait(max(0.0, due - time.monotonic())):
-            return
-        spec = {"author": item["author"], "text": item["text"], "lang": item.get("lang", "")}
-        if item.get("reply_to"):
-            spec["in_reply_to"] = ids[item["reply_to"]]
-        if item.get("retweet_of"):
-            spec["referenced_tweets"] = [{"type": "retweeted", "id": ids[item["retweet_of"]]}]
-        if item.get("media"):
-            spec["media"] = item["media"]
-        tweet = fake.add_tweet(spec)
-        ids[item["ref"]] = tweet["id"]
-        out(f"  X  @{item['author']}: {item['text'][:90]}")
-
-
 class Command(BaseCommand):
     help = "Run the complete desk on 127.0.0.1 with the simulated X API and a stream of demo mentions."
 
@@ -75,22 +52,33 @@ class Command(BaseCommand):
         parser.add_argument("--x-port", type=int, default=0, help="simulated X API port (default: any free)")
         parser.add_argument("--speed", type=float, default=1.0, help="replay rate: 2 plays the stream twice as fast")
         parser.add_argument("--poll-every", type=float, default=5.0, help="seconds between mention polls")
-        parser.add_argument("--noted-after", type=float, default=15.0,
-                            help="seconds before a simulated district answers a forward with Noted")
+        parser.add_argument("--district-noted-delay", "--noted-after", dest="noted_after", type=float, default=45.0,
+                            help="seconds before a simulated district answers a forward with Noted (default 45)")
+        parser.add_argument("--district-noted-share", dest="noted_share", type=float, default=0.6,
+                            help="share of forwards the simulated districts answer, 0 to 1; the rest wait for "
+                                 "the district's login (default 0.6)")
+        parser.add_argument("--feed-every", type=float, default=20.0,
+                            help="seconds between fresh mentions after the bundled stream (default 20)")
         parser.add_argument("--stream", default=str(STREAM))
         parser.add_argument("--run-for", type=float, default=0, help="stop by itself after this many seconds")
 
-    def handle(self, *args, port, x_port, speed, poll_every, noted_after, stream, run_for, **options):
+    def handle(self, *args, port, x_port, speed, poll_every, noted_after, noted_share, feed_every, stream, run_for,
+               **options):
         if settings.PRODUCTION:
             raise CommandError("The demo runs the simulated X API; it is refused in production.")
         if speed <= 0:
             raise CommandError("--speed must be positive")
+        if not 0 <= noted_share <= 1:
+            raise CommandError("--district-noted-share must be between 0 and 1")
+        if noted_after < 0 or feed_every <= 0:
+            raise CommandError("--district-noted-delay must be 0 or more and --feed-every positive")
         stream = Path(stream)
         if not stream.exists():
             raise CommandError(f"No stream file {stream}")
 
         from dashboard import league_data, sla
-        from twitter_ingest import outbox, poller, watches
+        from seva import demo_feed
+        from twitter_ingest import deletions, outbox, poller, watches
         from twitter_ingest.fake_api import FakeX, FakeXServer
 
         say = self.stdout.write
@@ -107,6 +95,8 @@ class Command(BaseCommand):
 
         fake = FakeX(state_username=settings.X_STATE_HANDLE)
         fake.noted_delay = noted_after / speed
+        fake.noted_share = noted_share
+        feeder = demo_feed.Feeder(fake, out=say)
         x_server = FakeXServer(port=x_port, fake=fake).start()
         # The demo posts only to its own simulated API.
         for name, value in {
@@ -121,7 +111,10 @@ class Command(BaseCommand):
         web.set_app(StaticFilesHandler(get_internal_wsgi_application()))
         threads = [
             threading.Thread(target=web.serve_forever, name="web", daemon=True),
-            threading.Thread(target=replay, args=(fake, stream, speed, stop, say), name="stream", daemon=True),
+            threading.Thread(target=demo_feed.replay, args=(feeder, stream, speed, stop, say), name="stream",
+                             daemon=True),
+            Loop("feed", feed_every / speed, feeder.step, stop, say),
+            Loop("deletions", 60.0 / speed, deletions.sweep, stop, say),
             Loop("poller", poll_every, lambda: [poller.poll_account(a) for a in poller.watched_accounts()], stop, say),
             Loop("outbox", 2.0, lambda: outbox.send_due(limit=20), stop, say),
             Loop("watches", poll_every * 3, watches.run_all, stop, say),
