@@ -276,3 +276,7 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Security events are append-only.")
+
+
+# The account audit's results live in their own module; imported here so Django finds the models.
+from .account_checks import AccountAuditRun, AccountCheck, AuditStatus  # noqa: E402,F401
