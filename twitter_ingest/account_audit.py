@@ -182,7 +182,8 @@ def _billed(ids, since):
         return Decimal(0)
     rows = XCharge.objects.filter(day=ledger.utc_day(), kind=ChargeKind.USER_READ, resource_id__in=list(ids),
                                   at__gte=since)
-    return rows.aggregate(n=Sum("cost"))["n"] or Decimal(0)
+    # SQLite sums decimals as floats: back to the bill's four places.
+    return Decimal(str(rows.aggregate(n=Sum("cost"))["n"] or 0)).quantize(Decimal("0.0001"))
 
 
 def _lookup(client, audit, batch, by_id):
