@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import tweepy
 from django.core.management import call_command
+from django.utils import timezone
 
 from complaints import lifecycle
 from complaints.models import Complaint, Status
@@ -199,3 +200,29 @@ def test_the_poller_goes_by_the_id_on_file(fake_x, state_account):
     run = poller.poll_account(XAccount.objects.get(pk=state_account.pk)).run
     assert run.error == "" and run.fetched == 1
     assert AccountState.objects.get(account=state_account).user_id == "1000000000000000001"
+
+
+def test_the_weekly_beat_task_runs_the_same_audit(fake_x, settings):
+    from seva.celery import app
+    from twitter_ingest import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["x-audit-accounts"]
+    assert entry["task"] == "twitter_ingest.tasks.audit_accounts" and entry["task"] in app.tasks
+    seed_from_registry(fake_x.fake, _registry(), faults={})
+    result = tasks.audit_accounts.apply().get()
+    assert result["status"] == AuditStatus.COMPLETE and result["checked"] == XAccount.objects.filter(is_active=True).count()
+    assert AccountAuditRun.objects.get().trigger == "beat"
+
+
+def test_rules_read_hindi_names_and_the_prescribed_handle(db):
+    meerut = XAccount.objects.get(handle="meerutpolice")
+    check = AccountCheck(account=meerut, exists=True, x_username="meerutpolice", name="मेरठ पुलिस", verified=True,
+                         protected=False, description="उत्तर प्रदेश पुलिस, मेरठ। आपात स्थिति में 112 डायल करें।",
+                         profile_image_url="https://pbs.twimg.com/profile_images/1/logo.jpg",
+                         checked_at=timezone.now())
+    assert rules.findings(meerut, check) == []
+    check.name, check.x_username = "Meerut", "meerut_cops"
+    assert rules.findings(meerut, check) == [rules.RENAMED, rules.HANDLE_FORM, rules.NAME_FORM]
+    check.x_username, check.name = "meerutpolice", "Meerut Police"
+    check.description = "Serving the people of Meerut"
+    assert rules.findings(meerut, check) == [rules.BIO_FORM]
