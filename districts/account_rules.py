@@ -58,6 +58,15 @@ TEXTS = {
                     _("Follow these accounts from the unit's account (circular §10).")),
 }
 
+# code -> a short name, for the page's count of what needs fixing.
+SHORT = {
+    NO_ACCOUNT: _("No account on file"), NOT_CHECKED: _("Not checked yet"), MISSING: _("Not found on X"),
+    RENAMED: _("Renamed on X"), SAME_ID: _("Same X account on file twice"), PROTECTED: _("Protected"),
+    HANDLE_FORM: _("Handle not in the prescribed form"), NAME_FORM: _("Display name not in the prescribed form"),
+    NO_BIO: _("No bio"), BIO_FORM: _("Bio without UP Police or 112"), DEFAULT_IMAGE: _("Default profile picture"),
+    NOT_VERIFIED: _("Not verified"), NOT_FOLLOWING: _("Not following every required account"),
+}
+
 # Words that name the kind of unit, not the place (dropped to find the place name).
 _KIND_WORDS = re.compile(
     r"\b(police|commissionerate|zone|range|traffic|adg|ig|dig|cp|ssp|sp)\b|पुलिस|कमिश्नरेट|ज़ोन|जोन|परिक्षेत्र",

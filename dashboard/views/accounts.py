@@ -2,6 +2,8 @@
 reader's scope, its accounts, what is wrong and what to fix, with the last audit's time and cost. HQ sees
 every unit; a unit's cell its own (and those under it); a supervisor the units below."""
 
+from collections import Counter
+
 from django.db.models import Prefetch
 from django.shortcuts import render
 
@@ -42,9 +44,11 @@ def account_audit(request):
     only_problems = request.GET.get("problems") == "1"
     last = AccountAuditRun.objects.exclude(status=AuditStatus.RUNNING).first()
     last_done = AccountAuditRun.objects.filter(status=AuditStatus.COMPLETE).first()
+    counts = Counter(p["code"] for r in rows for p in r["no_account"] + [q for a in r["accounts"] for q in a["problems"]])
+    summary = [{"code": code, "count": n, "label": rules.SHORT.get(code, code)} for code, n in counts.most_common()]
     return render(request, "dashboard/account_audit.html", {
         "rows": [r for r in rows if r["problems"]] if only_problems else rows,
         "only_problems": only_problems,
         "units_with_problems": sum(1 for r in rows if r["problems"]), "units": len(rows),
-        "last": last, "last_done": last_done, "is_hq": scoping.is_hq(request.user),
+        "summary": summary, "last": last, "last_done": last_done, "is_hq": scoping.is_hq(request.user),
     })

@@ -43,6 +43,8 @@ def test_hq_sees_every_unit_what_to_fix_and_the_last_audit(client_for, hq):
     assert 'data-code="ok"' in page[page.index('id="account-bareillypolice"'):][:1500]
     assert 'id="unit-agra"' in page and "No X account on file for this unit." in page  # most districts
     assert 'data-code="not_checked"' in page[page.index('id="account-lkopolice"'):][:1500]
+    summary = page[page.index('id="audit-summary"'):page.index("</ul>", page.index('id="audit-summary"'))]
+    assert "Protected: 1" in summary and "No bio: 1" in summary and "No account on file:" in summary
     only = client_for(hq).get(URL, {"problems": "1"}).content.decode()
     assert 'id="account-bareillypolice"' not in only and 'id="account-meerutpolice"' in only
 
