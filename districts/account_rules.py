@@ -73,8 +73,8 @@ _KIND_WORDS = re.compile(
     re.IGNORECASE)
 _NOT_WORD = re.compile(r"[\W_]+")
 _POLICE = re.compile(r"police|पुलिस", re.IGNORECASE)
-_BIO = re.compile(r"up\s*police|uppolice|uttar\s*pradesh\s*police|उत्तर\s*प्रदेश\s*पुलिस|यूपी\s*पुलिस|उ\.?\s*प्र\.?\s*पुलिस"
-                  r"|\b112\b", re.IGNORECASE)
+_BIO = re.compile(r"up\s*police|uppolice|uttar\s*pradesh\s*police|\b112\b"
+                  r"|उत्तर\s*प्रदेश\s*पुलिस|यूपी\s*पुलिस|उ\.?\s*प्र\.?\s*पुलिस", re.IGNORECASE)
 NAMED_UNITS = (UnitType.DISTRICT, UnitType.COMMISSIONERATE)
 FOLLOWING_UNITS = (UnitType.DISTRICT, UnitType.COMMISSIONERATE, UnitType.RANGE, UnitType.ZONE)
 

@@ -60,11 +60,12 @@ class Estimate:
         out = [f"Accounts to look up: {self.accounts} in {self.requests} request(s) of up to {BATCH}: "
                f"{self.accounts} user reads x ${self.price} = ${self.accounts * self.price:.2f}"]
         if self.following_accounts:
+            cap = settings.X_AUDIT_FOLLOWING_MAX_PAGES * FOLLOWING_PAGE
             out.append(f"Follows (circular §10): {self.following_accounts} account(s), at most "
                        f"{self.following_reads} user reads (each account listed) x ${self.price} = "
                        f"${self.following_reads * self.price:.2f}"
                        + (f"; {self.following_unknown} with no known following count, counted at "
-                          f"{settings.X_AUDIT_FOLLOWING_MAX_PAGES * FOLLOWING_PAGE} each" if self.following_unknown else ""))
+                          f"{cap} each" if self.following_unknown else ""))
         out.append(f"Estimated cost: at most ${self.usd:.2f} (X bills each account once per UTC day: accounts "
                    "already read today cost nothing more)")
         return out

@@ -7,7 +7,8 @@ reachable, expansions and fields, partial errors[] for referenced tweets that ar
 GET /2/tweets?ids= (lookup of up to 100 ids; errors[] for the deleted),
 GET /2/tweets/search/recent and /2/tweets/counts/recent (fake_search: the watches' operators, 512 characters),
 GET /2/users?ids= and /2/users/by?usernames= (fake_accounts: up to 100, errors[] beside data),
-GET /2/users/<id>/following (fake_accounts), /2/users/<id>/tweets (the account's own posts, the same parameters and `exclude`; the 3,200 newest
+GET /2/users/<id>/following (fake_accounts: pages of up to 1,000),
+/2/users/<id>/tweets (the account's own posts, the same parameters and `exclude`; the 3,200 newest
 reachable, 800 with exclude=replies), POST /2/tweets (replies only where summoned, 403 on duplicate text
 to the same tweet, on deleted targets and on quote posts), rate-limit headers on every response. Ids are
 snowflakes of the creation time; since_id wins over start_time and until_id over end_time; times are

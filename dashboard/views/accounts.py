@@ -44,7 +44,8 @@ def account_audit(request):
     only_problems = request.GET.get("problems") == "1"
     last = AccountAuditRun.objects.exclude(status=AuditStatus.RUNNING).first()
     last_done = AccountAuditRun.objects.filter(status=AuditStatus.COMPLETE).first()
-    counts = Counter(p["code"] for r in rows for p in r["no_account"] + [q for a in r["accounts"] for q in a["problems"]])
+    counts = Counter(p["code"] for r in rows
+                     for p in r["no_account"] + [q for a in r["accounts"] for q in a["problems"]])
     summary = [{"code": code, "count": n, "label": rules.SHORT.get(code, code)} for code, n in counts.most_common()]
     return render(request, "dashboard/account_audit.html", {
         "rows": [r for r in rows if r["problems"]] if only_problems else rows,

@@ -22,7 +22,8 @@ AT = datetime(2026, 12, 1, 4, 30, tzinfo=dt_timezone.utc)
 def audited():
     AccountAuditRun.objects.create(started_at=AT, finished_at=AT, status=AuditStatus.COMPLETE, accounts=26,
                                    checked=26, requests=1, estimated_usd=Decimal("0.26"), cost_usd=Decimal("0.26"))
-    for handle, fields in (("meerutpolice", {"protected": True, "missing_follows": ["Uppolice"], "follows_checked_at": AT}),
+    for handle, fields in (("meerutpolice", {"protected": True, "missing_follows": ["Uppolice"],
+                                             "follows_checked_at": AT}),
                            ("hapurpolice", {"description": "", "profile_image_url": ""}),
                            ("bareillypolice", {})):
         account = XAccount.objects.get(handle=handle)

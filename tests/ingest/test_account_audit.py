@@ -210,7 +210,8 @@ def test_the_weekly_beat_task_runs_the_same_audit(fake_x, settings):
     assert entry["task"] == "twitter_ingest.tasks.audit_accounts" and entry["task"] in app.tasks
     seed_from_registry(fake_x.fake, _registry(), faults={})
     result = tasks.audit_accounts.apply().get()
-    assert result["status"] == AuditStatus.COMPLETE and result["checked"] == XAccount.objects.filter(is_active=True).count()
+    assert result["status"] == AuditStatus.COMPLETE
+    assert result["checked"] == XAccount.objects.filter(is_active=True).count()
     assert AccountAuditRun.objects.get().trigger == "beat"
 
 
