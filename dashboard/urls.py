@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
-from .views import cell, costs, directory, watches
+from .views import accounts, cell, costs, directory, watches
 
 app_name = "dashboard"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^export/honour-roll\.(?P<fmt>csv|xlsx)$", review.honour_roll_export, name="export_honour_roll"),
     path("ingest/", ingest.health, name="health"),
     path("x-bill/", costs.x_bill, name="x_bill"),
+    path("x-accounts/", accounts.account_audit, name="account_audit"),
     path("good-work/", ingest.good_work, name="good_work"),
     path("not-filed/", ingest.not_filed, name="not_filed"),
     path("watch-queue/", watches.queue, name="watch_queue"),

@@ -329,3 +329,5 @@ class CellEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Cell page entries are append-only.")
+# The account audit's results live in their own module; imported here so Django finds the models.
+from .account_checks import AccountAuditRun, AccountCheck, AuditStatus  # noqa: E402,F401

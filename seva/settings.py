@@ -233,6 +233,18 @@ X_PRICE_POST_WITH_URL_USD = env.float("X_PRICE_POST_WITH_URL_USD", default=0.20)
 X_PRICE_SUMMONED_REPLY_USD = env.float("X_PRICE_SUMMONED_REPLY_USD", default=0.010)
 X_MONTHLY_BUDGET_USD = env.float("X_MONTHLY_BUDGET_USD", default=None)
 CELERY_BEAT_SCHEDULE["x-run-watches"] = {"task": "twitter_ingest.tasks.run_watches", "schedule": X_WATCH_INTERVAL}
+# The account audit (twitter_ingest.account_audit): every unit account looked up on X once a week
+# (100 a request, each a user read on the X bill), checked against the circular's rules. It is optional
+# spending: it does not run once the month's budget is spent. Walking whom each account follows costs a
+# user read per account listed (up to 1,000 a page, 15 pages per 15 minutes): off unless
+# X_AUDIT_FOLLOWING is on, and at most X_AUDIT_FOLLOWING_MAX_PAGES pages per account.
+X_AUDIT_REQUIRED_FOLLOWS = env.list("X_AUDIT_REQUIRED_FOLLOWS", default=[
+    "CMOfficeUP", "UPGovt", "chiefsecyup", "homeDeptup", "Uppolice", "dgpup"])
+X_AUDIT_FOLLOWING = env.bool("X_AUDIT_FOLLOWING", default=False)
+X_AUDIT_FOLLOWING_MAX_PAGES = env.int("X_AUDIT_FOLLOWING_MAX_PAGES", default=1)
+CELERY_BEAT_SCHEDULE["x-audit-accounts"] = {
+    "task": "twitter_ingest.tasks.audit_accounts", "schedule": crontab(minute=0, hour=6, day_of_week="sun"),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

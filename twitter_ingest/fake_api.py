@@ -6,6 +6,8 @@ start_time, end_time, max_results 5..100, next_token pagination, newest first, o
 reachable, expansions and fields, partial errors[] for referenced tweets that are gone),
 GET /2/tweets?ids= (lookup of up to 100 ids; errors[] for the deleted),
 GET /2/tweets/search/recent and /2/tweets/counts/recent (fake_search: the watches' operators, 512 characters),
+GET /2/users?ids= and /2/users/by?usernames= (fake_accounts: up to 100, errors[] beside data),
+GET /2/users/<id>/following (fake_accounts: pages of up to 1,000),
 /2/users/<id>/tweets (the account's own posts, the same parameters and `exclude`; the 3,200 newest
 reachable, 800 with exclude=replies), POST /2/tweets (replies only where summoned, 403 on duplicate text
 to the same tweet, on deleted targets and on quote posts), rate-limit headers on every response. Ids are
@@ -60,7 +62,7 @@ DEFAULT_MEDIA_FIELDS = ("media_key", "type")
 MEDIA_KEY_PREFIX = {"photo": "3", "video": "7", "animated_gif": "16"}
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
 LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900, "lookup": 3500, "search": 450,
-          "counts": 300}
+          "counts": 300, "users": 300, "following": 15}
 
 
 def fmt_time(dt):
@@ -503,6 +505,10 @@ class Handler(BaseHTTPRequestHandler):
             return "search"
         if method == "GET" and path == "/2/tweets/counts/recent":
             return "counts"
+        if path in ("/2/users", "/2/users/by"):
+            return "users"  # lookup of up to 100 accounts (fake_accounts)
+        if path.endswith("/following"):
+            return "following"
         if path.endswith("/mentions"):
             return "mentions"
         if path.endswith("/tweets"):
@@ -572,6 +578,10 @@ class Handler(BaseHTTPRequestHandler):
             from . import fake_search
 
             return (fake_search.search if route == "search" else fake_search.counts)(self.fake, query)
+        if route in ("users", "following"):
+            from . import fake_accounts
+
+            return fake_accounts.answer(self.fake, route, path, query)
         match = re.fullmatch(r"/2/users/by/username/(\w+)", path)
         if match:
             user = self.fake.user_by_name(match.group(1))

@@ -84,6 +84,7 @@ class Filer:
         accounts = list(XAccount.objects.filter(is_active=True))
         self.unit_of_handle = {a.handle.lower(): a.unit_id for a in accounts}
         self.unit_of_user_id = {a.user_id: a.unit_id for a in accounts if a.user_id}
+        self.user_id_of_handle = {a.handle.lower(): a.user_id for a in accounts if a.user_id}
         self.own_handles = {a.handle.lower() for a in accounts if a.watched} | {settings.X_STATE_HANDLE.lower()}
         self.own_ids = set(AccountState.objects.exclude(user_id="").values_list("user_id", flat=True))
         self.subtrees = {}
@@ -105,6 +106,18 @@ class Filer:
                 found.update(frontier)
             self.subtrees[unit_id] = frozenset(found)
         return self.subtrees[unit_id]
+
+    def unit_of_author(self, author_id, username):
+        """The unit whose registered account wrote a tweet. By X user id first: a renamed handle keeps its
+        id. By handle only when the account's id is not on file, or the tweet carries none: a handle that
+        matches but comes with another id is a look-alike (or a handle taken over), not the unit."""
+        if author_id and author_id in self.unit_of_user_id:
+            return self.unit_of_user_id[author_id]
+        handle = (username or "").lower()
+        known_id = self.user_id_of_handle.get(handle)
+        if known_id and author_id and author_id != known_id:
+            return None
+        return self.unit_of_handle.get(handle)
 
     def _thread_view(self, complaint):
         return ThreadComplaint(pk=complaint.pk, status=complaint.status, unit_id=complaint.unit_id,
@@ -393,9 +406,7 @@ class Filer:
             if edited is not None:
                 return edited
         username = env.username
-        author_unit = self.unit_of_user_id.get(env.author_id)
-        if author_unit is None and username:
-            author_unit = self.unit_of_handle.get(username.lower())
+        author_unit = self.unit_of_author(env.author_id, username)
         is_own = (username.lower() in self.own_handles) or (env.author_id and env.author_id in self.own_ids)
         if is_own:
             author_unit = None
@@ -496,7 +507,7 @@ class Filer:
             return None
         complaint = self._complaint(complaint_id)
         username = env.username
-        unit_id = self.unit_of_user_id.get(env.author_id) or self.unit_of_handle.get(username.lower())
+        unit_id = self.unit_of_author(env.author_id, username)
         actor = lifecycle.Actor(name=f"@{username}"[:150], unit=self.units.get(unit_id)) if username else INGEST
         fresh = lifecycle.add_note(complaint, env.text, actor=actor, kind=MessageKind.EDIT, tweet_id=env.tweet_id)
         self.complaints[fresh.pk] = fresh

@@ -12,7 +12,8 @@ for (x-api pricing of 2026-08-13, see docs/ and the research notes):
   owner) are owned reads instead: X prices GET /2/users/{id}/mentions as owned "when {id} matches the
   authenticated user and that user is the owner of the developer app". Read with the app's bearer token
   there is no authenticated user, so the same mentions are post reads;
-- a user looked up (by name, by id, /users/me) is a user read;
+- a user looked up (by name, by id, /users/me, up to 100 at a time) is a user read, and so is each
+  account in a list of whom an account follows;
 - a post created: with a URL (X links bare domains too) the URL price whatever else it is; a reply is a
   summoned reply (on self-serve X refuses every reply that was not summoned, so one it accepted was);
   anything else a post.
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 WARN_SHARE = Decimal("0.8")
 _URL = re.compile(r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|in|org|net|gov|co|io|ly|me)\b", re.IGNORECASE)
 _TIMELINE = re.compile(r"^/2/users/(\d+)/(mentions|tweets)$")
-_USER = re.compile(r"^/2/users/(?:me|\d+|by/username/[^/]+|by)$")
+_USER = re.compile(r"^/2/users(?:/me|/\d+|/by/username/[^/]+|/by|/\d+/following)?$")
 _POST_READS = re.compile(r"^/2/tweets(?:/\d+|/search/recent|/search/all)?$")
 
 

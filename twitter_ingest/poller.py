@@ -121,8 +121,9 @@ def _poll_locked(account, overlap, client):
     envelopes, problems, newest, complete, retry_at = [], [], "", False, None
     served = 0  # tweets of the timeline itself (envelopes also holds originals filed from includes)
     try:
-        if not state.user_id:
-            state.user_id = account.user_id or _resolve_user_id(client, account.handle)
+        user_id = trusted_user_id(client, account, state)
+        if user_id != state.user_id:
+            state.user_id = user_id
             AccountState.objects.filter(pk=state.pk).update(user_id=state.user_id)
         params = dict(max_results=100, expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS,
                       place_fields=PLACE_FIELDS, media_fields=MEDIA_FIELDS, user_auth=not settings.X_BEARER_TOKEN)
@@ -224,6 +225,14 @@ def _finish(run, state, *, complete):
         state.last_error = (run.error or state.last_error)[:500]
     AccountState.objects.filter(pk=state.pk).update(**{f: getattr(state, f) for f in fields})
     return Outcome(run)
+
+
+def trusted_user_id(client, account, state):
+    """The X user id to poll: the id on file (the account audit keeps it) before the one resolved from the
+    handle, so a renamed account is still polled and a handle someone else took is not."""
+    if account.user_id:
+        return account.user_id
+    return state.user_id or _resolve_user_id(client, account.handle)
 
 
 def _resolve_user_id(client, handle):

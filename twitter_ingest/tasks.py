@@ -4,7 +4,7 @@ outbox row claim) and acks_late, so a task redelivered after a worker died does 
 from celery import shared_task
 from django.conf import settings
 
-from . import deletions, outbox, poller, watches
+from . import account_audit, deletions, outbox, poller, watches
 
 LIMITS = dict(acks_late=True, soft_time_limit=240, time_limit=300)
 
@@ -57,3 +57,13 @@ def run_watches():
     results = watches.run_all()
     return [{"watch": r.watch_id, "skipped": r.skipped, "read": r.read, "found": r.found, "stopped": r.stopped,
              "error": r.error} for r in results]
+
+
+@shared_task(bind=True, name="twitter_ingest.tasks.audit_accounts", **LIMITS)
+def audit_accounts(self):
+    """The weekly account audit (optional spending: nothing once the month's budget is spent); a run a
+    rate limit stopped comes back when X says it may."""
+    run = account_audit.run(trigger="beat")
+    if run.status == "rate_limited" and run.resume_after and not settings.CELERY_TASK_ALWAYS_EAGER:
+        self.apply_async(eta=run.resume_after, **_same_queue(self))
+    return {"run": run.pk, "status": run.status, "checked": run.checked, "cost_usd": str(run.cost_usd)}
