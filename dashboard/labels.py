@@ -30,4 +30,13 @@ ACTION_LABELS = {
     "deleted_on_x": _("Deleted on X"),
     "merged_automatically": _("Follow-up merged in (it arrived before its original)"),
     "merged_in": _("A duplicate's thread moved here"),
+    "submit_report": _("Report sent to the supervising officer for approval"),
+    "return_report": _("Report returned by the supervising officer"),
+}
+# An approval is recorded as the change it makes ("report" or "resolve", with data["approved"]), so that
+# the public page, the closing tweet and the tallies follow as they do without approval; the timeline
+# says that it was an approval.
+APPROVED_LABELS = {
+    "report": _("Report approved by the supervising officer"),
+    "resolve": _("Report approved by the supervising officer; resolved"),
 }

@@ -18,10 +18,10 @@ COMPLAINT_FIELDS = {
     "conversation_id", "author_username", "author_name", "author_location", "text", "language", "x_lang", "tweeted_at",
     "received_at", "forwarded_at", "noted_at", "noted_by", "noted_tweet_id", "resolved_at", "closed_at",
     "action_taken_report", "outcome", "fir_number", "rejection_reason", "duplicate_of", "sla_due_at",
-    "escalated_at", "updated_at",
+    "escalated_at", "updated_at", "pending_report", "pending_resolution", "report_return_reason",
 }
 STATUSES = {"new", "forwarded", "noted", "in_progress", "resolved", "closed", "rejected", "duplicate",
-            "transferred", "reopened"}
+            "transferred", "reopened", "awaiting_approval"}
 
 
 def test_list_item_fields_and_types(api, hq, forwarded):
