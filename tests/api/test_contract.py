@@ -95,7 +95,7 @@ def test_stats_endpoint(api, hq, forwarded):
         "rank", "unit", "unit_name_en", "unit_name_hi", "unit_type", "received", "forwarded", "noted",
         "noted_within_target", "noted_within_target_pct", "median_minutes_to_noted", "median_minutes_to_resolution",
         "disposed", "disposal_rate_pct", "pending_beyond_target", "not_heard", "satisfied", "not_satisfied",
-        "satisfaction_pct",
+        "satisfaction_pct", "reopened",
     }
     assert meerut["rank"] == 1 and meerut["received"] == 1 and meerut["noted_within_target_pct"] == 100.0
 
