@@ -9,6 +9,12 @@ outbox rows that listeners write commit or roll back with the change.
     any open state ─merge→ duplicate
     forwarded|noted ─transfer→ transferred ─forward→ forwarded (to the new unit)
     resolved|closed ─reopen→ reopened ─forward|note|report…→
+
+Where the unit's supervising officer approves station reports (Unit.reports_need_approval, 001 §6), a
+report or a resolution leads to awaiting_approval instead; the report waits in pending_report, neither
+public nor tweeted:
+    awaiting_approval ─approve_report→ in_progress (the report is filed) or resolved (it resolves)
+    awaiting_approval ─return_report→ in_progress (the cell edits the report and files it again)
 """
 
 import logging
@@ -149,6 +155,8 @@ ACTION_VERBS = {
     "request_transfer": pgettext_lazy("refused action", "ask HQ to transfer"),
     "hand_to_112": pgettext_lazy("refused action", "hand to 112"),
     "suggest_unit": pgettext_lazy("refused action", "suggest unit"),
+    "approve_report": pgettext_lazy("refused action", "approve report"),
+    "return_report": pgettext_lazy("refused action", "return report"),
 }
 
 
@@ -165,6 +173,9 @@ TRANSITIONS = {
     "merge": (set(OPEN_STATUSES), S.DUPLICATE),
     "transfer": ({S.FORWARDED, S.NOTED}, S.TRANSFERRED),
     "reopen": ({S.RESOLVED, S.CLOSED}, S.REOPENED),
+    # Resolves instead when the report was filed with the resolution (Complaint.pending_resolution).
+    "approve_report": ({S.AWAITING_APPROVAL}, S.IN_PROGRESS),
+    "return_report": ({S.AWAITING_APPROVAL}, S.IN_PROGRESS),
 }
 
 
@@ -240,7 +251,9 @@ def _sync(target, fresh):
     return fresh
 
 
-def _transition(complaint, action, actor, expected_version, mutate, *, note="", data=None, at=None):
+def _transition(complaint, action, actor, expected_version, mutate, *, note="", data=None, at=None, route=None):
+    """`route(fresh)`, when given, is asked after `mutate` for (the event's action, the new state), for
+    changes whose outcome depends on the row (a report held for approval, an approval that resolves)."""
     actor = _as_actor(actor)
     with transaction.atomic():
         fresh = _locked(complaint, action, actor, expected_version)
@@ -249,10 +262,10 @@ def _transition(complaint, action, actor, expected_version, mutate, *, note="", 
             raise IllegalTransition(action, fresh.status)
         from_status = fresh.status
         extra = mutate(fresh) or {}
-        fresh.status = target
+        event_action, fresh.status = route(fresh) if route else (action, target)
         fresh.version += 1
         fresh.save()
-        _record(fresh, action, actor, from_status=from_status, note=note, data={**(data or {}), **extra}, at=at)
+        _record(fresh, event_action, actor, from_status=from_status, note=note, data={**(data or {}), **extra}, at=at)
     return _sync(complaint, fresh)
 
 
@@ -494,22 +507,62 @@ def _clean_report(text):
     return text
 
 
+def needs_approval(complaint) -> bool:
+    """Does a report on this complaint wait for the unit's supervising officer? Read under the row lock."""
+    return bool(complaint.unit_id and complaint.unit.reports_need_approval)
+
+
+class _Gate:
+    """Files a report, or holds it for the supervising officer where the unit wants that; `route` then
+    names the event and the state accordingly."""
+
+    def __init__(self, action):
+        self.action, self.held = action, False
+
+    def hold(self, c, text, resolves):
+        """The report waits in pending_report (not public, not tweeted); the event says what was filed."""
+        self.held = True
+        c.pending_report, c.pending_resolution, c.report_return_reason = text, resolves, ""
+        return {"report": text, "resolve": resolves}
+
+    def file(self, c):
+        # A report returned before HQ switched approval off is superseded by the one filed now.
+        c.pending_report, c.pending_resolution, c.report_return_reason = "", False, ""
+
+    def route(self, c):
+        return ("submit_report", S.AWAITING_APPROVAL) if self.held else (self.action, TRANSITIONS[self.action][1])
+
+
 def report(complaint, text, *, actor=None, expected_version=None):
-    """The police station's short action-taken report (001 §6), at most 280 characters."""
+    """The police station's short action-taken report (001 §6), at most 280 characters. Where the unit's
+    supervising officer approves reports, it waits for them (submit_report) instead of being filed."""
     text = _clean_report(text)
+    gate = _Gate("report")
 
     def mutate(c):
+        if needs_approval(c):
+            return gate.hold(c, text, resolves=False)
+        gate.file(c)
         c.action_taken_report = text
+        return {"report": text}
 
-    return _transition(complaint, "report", actor, expected_version, mutate, data={"report": text})
+    return _transition(complaint, "report", actor, expected_version, mutate, route=gate.route)
 
 
 def resolve(complaint, *, actor=None, report=None, expected_version=None, note="", at=None):
-    """Resolve; a complaint is resolved only with an action-taken report on record."""
+    """Resolve; a complaint is resolved only with an action-taken report on record. Where the unit's
+    supervising officer approves reports, the report and the resolution wait for them (submit_report)."""
     text = _clean_report(report) if report else None
     at = at or timezone.now()
+    gate = _Gate("resolve")
 
     def mutate(c):
+        if needs_approval(c):
+            held = text or c.pending_report or c.action_taken_report
+            if not held:
+                raise InvalidValue("action_taken_report", gettext_lazy("Add the action-taken report before resolving."))
+            return gate.hold(c, held, resolves=True)
+        gate.file(c)
         if text:
             c.action_taken_report = text
         if not c.action_taken_report:
@@ -517,7 +570,48 @@ def resolve(complaint, *, actor=None, report=None, expected_version=None, note="
         c.resolved_at = at
         return {"report": c.action_taken_report}
 
-    return _transition(complaint, "resolve", actor, expected_version, mutate, note=note, at=at)
+    return _transition(complaint, "resolve", actor, expected_version, mutate, note=note, at=at, route=gate.route)
+
+
+def approve_report(complaint, *, actor=None, expected_version=None, note=""):
+    """The supervising officer approves the report waiting on this complaint: it is filed as a "report"
+    event, or, when the cell filed it with the resolution, the complaint is resolved ("resolve"), so the
+    public page, the closing tweet and the tallies follow exactly as when no approval is needed."""
+    at = timezone.now()
+    resolves = []
+
+    def mutate(c):
+        if not c.pending_report:
+            raise IllegalTransition("approve_report", c.status)
+        resolves.append(c.pending_resolution)
+        submitted = (Event.objects.filter(complaint=c, action="submit_report").order_by("-created_at", "-id")
+                     .values_list("actor_name", flat=True).first() or "")
+        c.action_taken_report = c.pending_report
+        c.pending_report, c.pending_resolution, c.report_return_reason = "", False, ""
+        if resolves[0]:
+            c.resolved_at = at
+        return {"report": c.action_taken_report, "approved": True, "submitted_by": submitted}
+
+    def route(c):
+        return ("resolve", S.RESOLVED) if resolves[0] else ("report", S.IN_PROGRESS)
+
+    return _transition(complaint, "approve_report", actor, expected_version, mutate, note=note, at=at, route=route)
+
+
+def return_report(complaint, reason, *, actor=None, expected_version=None):
+    """The supervising officer sends the waiting report back with a reason; the cell edits it and files
+    it again (report or resolve)."""
+    reason = clean_text(reason or "")[0].strip()
+    if not reason:
+        raise InvalidValue("reason", gettext_lazy("Say why the report goes back to the cell."))
+    if len(reason) > 280:
+        raise InvalidValue("reason", gettext_lazy("Keep the reason within 280 characters."))
+
+    def mutate(c):
+        c.report_return_reason = reason
+        return {"report": c.pending_report, "resolve": c.pending_resolution}
+
+    return _transition(complaint, "return_report", actor, expected_version, mutate, note=reason)
 
 
 def close(complaint, outcome, *, fir_number="", actor=None, expected_version=None, note=""):

@@ -28,10 +28,13 @@ class Status(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     TRANSFERRED = "transferred", _("Transferred")
     REOPENED = "reopened", _("Reopened")
+    # The cell's report waits for the unit's supervising officer (Unit.reports_need_approval, 001 §6).
+    AWAITING_APPROVAL = "awaiting_approval", _("Report awaiting approval")
 
 
 OPEN_STATUSES = (
     Status.NEW, Status.FORWARDED, Status.NOTED, Status.IN_PROGRESS, Status.TRANSFERRED, Status.REOPENED,
+    Status.AWAITING_APPROVAL,
 )
 
 
@@ -159,6 +162,12 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     action_taken_report = models.CharField(_("action-taken report"), max_length=280, blank=True)
+    # A report filed where the unit's supervising officer approves reports first: kept here, never public,
+    # until it is approved (then it becomes action_taken_report) or returned (then the cell edits it).
+    pending_report = models.CharField(_("report awaiting approval"), max_length=280, blank=True, db_default="")
+    pending_resolution = models.BooleanField(_("approval resolves the complaint"), default=False, db_default=False)
+    report_return_reason = models.CharField(_("why the report was returned"), max_length=280, blank=True,
+                                            db_default="")
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     fir_number = models.CharField(_("FIR number"), max_length=40, blank=True)
     rejection_reason = models.CharField(_("rejection reason"), max_length=280, blank=True)
@@ -338,6 +347,8 @@ class DayTally(models.Model):
     # "not satisfied" on the tracking page or a request on X to reopen).
     satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
     not_satisfied = models.PositiveIntegerField(_("not satisfied"), default=0)
+    # Complaints reopened at least once (a "reopen" event), whatever their state now.
+    reopened = models.PositiveIntegerField(_("reopened"), default=0, db_default=0)
     # The three columns below are packed as little-endian unsigned 32-bit integers (complaints.tally):
     # a month of them is some 2,300 rows and 150,000 numbers, which decode many times faster from bytes
     # than from JSON. by_category: (category id, or 0 for none; complaints received) pairs, for the charts.

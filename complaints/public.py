@@ -61,6 +61,13 @@ STATUS_WORDS = {
     Status.TRANSFERRED: _("Being sent on to the right unit"),
     Status.REOPENED: _("Reopened; being looked at again"),
 }
+# A report waiting for the supervising officer's approval is an internal step: the public sees the
+# complaint as in progress, and neither the report nor that it waits (issue #12 item 8).
+PUBLIC_STATUS = {Status.AWAITING_APPROVAL: Status.IN_PROGRESS}
+
+
+def public_status(complaint):
+    return PUBLIC_STATUS.get(complaint.status, complaint.status)
 
 FEEDBACK_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -205,11 +212,12 @@ def public_view(complaint) -> PublicComplaint:
         stages.append(stage)
 
     current_unit = units.get(complaint.unit.slug) if complaint.unit_id and not restricted else None
+    status = public_status(complaint)
     view = PublicComplaint(
         tracking_code=complaint.tracking_code,
-        status=complaint.status,
-        status_label=str(STATUS_WORDS.get(complaint.status, complaint.get_status_display())),
-        is_open=complaint.status in OPEN_STATUSES,
+        status=status,
+        status_label=str(STATUS_WORDS.get(status, complaint.get_status_display())),
+        is_open=status in OPEN_STATUSES,
         restricted=restricted,
         received_at=complaint.received_at,
         updated_at=complaint.updated_at,

@@ -10,6 +10,9 @@ Roles (districts.StaffProfile):
 - Supervisor of a range, zone or commissionerate: complaints of the units below, read-only (nudge only).
 A unit's cell page (its contacts and police stations): HQ and the unit's own cell change it, supervisors above
 it read it (`can_manage_cell`, `can_view_cell`).
+- A unit's supervising officer (SP/SSP/CP or a designated officer; Role.APPROVER): complaints of their unit
+  (and the units under it); approves or returns the station reports that wait for them (001 §6), and
+  nudges. Nobody else may approve or return a report, HQ included: the point is the SP's own sign-off.
 Restricted complaints are hidden from everyone but HQ supervisors, superusers and staff marked
 `sees_restricted` in the complaint's own unit.
 """
@@ -29,6 +32,7 @@ CELL_ACTIONS = frozenset({
     "hand_to_112",
 })
 SUPERVISOR_ACTIONS = frozenset({"nudge"})
+APPROVER_ACTIONS = frozenset({"approve_report", "return_report", "nudge"})
 
 
 def staff_profile(user):
@@ -61,7 +65,7 @@ def visible_unit_ids(user):
     profile = staff_profile(user)
     if profile is None:
         return []
-    if profile.role == Role.CELL:
+    if profile.role in (Role.CELL, Role.APPROVER):
         return profile.unit.subtree_ids()
     if profile.role == Role.SUPERVISOR:
         return profile.unit.descendant_ids() or [profile.unit_id]
@@ -99,6 +103,8 @@ def allowed_actions(user, complaint) -> frozenset:
         return CELL_ACTIONS
     if profile.role == Role.SUPERVISOR:
         return SUPERVISOR_ACTIONS
+    if profile.role == Role.APPROVER:
+        return APPROVER_ACTIONS
     return frozenset()
 
 

@@ -20,6 +20,8 @@ A complaint counts for the unit it is with now, in the period in which it was re
 - satisfied / not_satisfied / satisfaction_pct: complaints whose complainant's latest answer is
   "satisfied" (tracking page, after resolution), or "not satisfied" there or a request on X to reopen;
   the percentage is of the complaints answered. Not part of the rank: anyone holding a code can answer.
+- reopened: complaints reopened at least once (resolved or closed, then reopened), whatever their state
+  now. Not part of the rank either.
 - rank: by disposal rate, then share noted within target, then median time to noted (faster first),
   then volume; units that received nothing in the period are listed unranked at the end.
 """
@@ -68,7 +70,8 @@ def _whole_days(period_start, period_end):
     return period_start, period_end
 
 
-COUNTS = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "satisfied", "not_satisfied")
+COUNTS = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "satisfied", "not_satisfied",
+          "reopened")
 
 
 def _read(first, last, unit_ids, volumes):
@@ -142,7 +145,7 @@ def league(period_start, period_end, units=None, *, volumes=False) -> dict:
     rows = []
     for unit in chosen:
         counts, to_noted, to_resolved = sums.get(unit.pk, empty)
-        received, forwarded, noted, within, disposed, not_heard, satisfied, not_satisfied = counts
+        received, forwarded, noted, within, disposed, not_heard, satisfied, not_satisfied, reopened = counts
         rows.append({
             "rank": None,
             "unit": unit.slug,
@@ -164,6 +167,7 @@ def league(period_start, period_end, units=None, *, volumes=False) -> dict:
             "satisfied": satisfied,
             "not_satisfied": not_satisfied,
             "satisfaction_pct": _pct(satisfied, satisfied + not_satisfied),
+            "reopened": reopened,
         })
 
     def merit(row):

@@ -3,7 +3,8 @@ complaints come from a few thousand small rows instead of aggregating some 80,00
 
 One DayTally row per (IST day of receipt, unit the complaint is with now) holds the counts as the
 complaints stand now, the categories received, the complainants' latest answers (satisfied, or
-not satisfied / asked to reopen, from the answer events), and the spans forwarded → noted and forwarded →
+not satisfied / asked to reopen, from the answer events), how many were ever reopened (a "reopen"
+event, whatever the state now), and the spans forwarded → noted and forwarded →
 resolved in whole seconds (a median needs every value, not a sum).
 
 Keeping them current. The lifecycle marks the day of every complaint whose counted fields change, or that
@@ -111,6 +112,7 @@ def count_day(day):
             .values_list("pk", "unit_id", "category_id", "status", "forwarded_at", "noted_at", "resolved_at",
                          "noted_due_at"))
     answers = latest_answers(start, end)
+    reopened = reopened_ids(start, end)
     tallies = {}
     categories = defaultdict(Counter)
     fallback = timedelta(minutes=noted_target_minutes())
@@ -128,6 +130,8 @@ def count_day(day):
             t.not_satisfied += 1
         if status in DISPOSED:
             t.disposed += 1
+        if pk in reopened:
+            t.reopened += 1
         if noted_at:
             t.noted += 1
         if forwarded_at:
@@ -156,9 +160,16 @@ def latest_answers(start, end):
     return dict(events)  # ordered oldest first, so each complaint keeps its latest
 
 
+def reopened_ids(start, end):
+    """Ids of the complaints received in [start, end) that were reopened at least once (reopenings are
+    few, so they are read through the action index like the answers)."""
+    return set(Event.objects.filter(action="reopen", complaint__received_at__gte=start,
+                                    complaint__received_at__lt=end).values_list("complaint_id", flat=True))
+
+
 # What a recount compares to decide whether a stored row changed.
 COMPARED = ("received", "forwarded", "noted", "noted_in_time", "disposed", "not_heard", "satisfied",
-            "not_satisfied", "by_category", "noted_seconds", "resolution_seconds")
+            "not_satisfied", "reopened", "by_category", "noted_seconds", "resolution_seconds")
 
 
 def _values(obj):

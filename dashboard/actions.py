@@ -55,6 +55,12 @@ SPECS = {
     "resolve": Spec(_("Resolve"), f.ResolveForm,
                     lambda c, d, u: lifecycle.resolve(c, actor=u, report=d.get("report") or None,
                                                       expected_version=d["version"])),
+    "approve_report": Spec(_("Approve the report"), f.ApproveReportForm,
+                           lambda c, d, u: lifecycle.approve_report(c, actor=u, expected_version=d["version"],
+                                                                    note=d.get("note", ""))),
+    "return_report": Spec(_("Return the report to the cell"), f.ReturnReportForm,
+                          lambda c, d, u: lifecycle.return_report(c, d["reason"], actor=u,
+                                                                  expected_version=d["version"])),
     "close": Spec(_("Close"), f.CloseForm,
                   lambda c, d, u: lifecycle.close(c, d["outcome"], fir_number=d.get("fir_number", ""), actor=u,
                                                   expected_version=d["version"]), open_only=False),
@@ -141,5 +147,8 @@ def build_form(name, complaint, data=None):
     elif name == "set_restricted":
         initial["restricted"] = complaint.is_restricted
     elif name == "report":
-        initial["text"] = complaint.action_taken_report
+        # A report the supervising officer returned is edited, not typed again.
+        initial["text"] = complaint.pending_report or complaint.action_taken_report
+    elif name == "resolve" and complaint.pending_report:
+        initial["report"] = complaint.pending_report
     return spec.form(data, initial=initial, auto_id=f"id_{name}_%s", **kwargs)

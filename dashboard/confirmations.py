@@ -5,6 +5,7 @@ read through ingest_bridge; where there is no ingest side the sentence says only
 from django.utils.translation import gettext as _
 
 from complaints import lifecycle
+from complaints.models import Status
 
 from . import ingest_bridge
 
@@ -59,4 +60,13 @@ def after(action, complaint, previous_unit=None):
         return transferred(complaint, previous_unit)
     if action == "merge" and complaint.duplicate_of_id:
         return merged(complaint)
+    if action in ("report", "resolve") and complaint.status == Status.AWAITING_APPROVAL:
+        return _("the report now waits for the supervising officer's approval; until then it is neither public "
+                 "nor tweeted.")
+    if action == "approve_report":
+        if complaint.status == Status.RESOLVED:
+            return _("report approved; the complaint is resolved and the complainant is told as usual.")
+        return _("report approved; it is filed as the action-taken report.")
+    if action == "return_report":
+        return _("report returned to the cell with your reason.")
     return None

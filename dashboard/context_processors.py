@@ -27,6 +27,7 @@ def navigation(request):
         "nav_hq": roles.is_hq(user),
         "nav_cell": roles.is_cell(user),
         "nav_supervisor": roles.is_supervisor(user),
+        "nav_approver": roles.is_approver(user),
         "nav_staff": roles.is_staff_member(user),
         "nav_profile": roles.profile(user),
         # "/c/": list templates build complaint links from it instead of reversing a URL for every row.

@@ -92,6 +92,7 @@ LEAGUE_COLUMNS = [
     ("not_heard", _("Not heard")), ("satisfied", _("Satisfied")), ("not_satisfied", _("Not satisfied")),
     # xgettext:no-python-format
     ("satisfaction_pct", _("Satisfied (% of answers)")),
+    ("reopened", _("Reopened")),
 ]
 
 

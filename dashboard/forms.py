@@ -111,6 +111,15 @@ class ResolveForm(VersionedForm):
     )
 
 
+class ApproveReportForm(VersionedForm):
+    note = forms.CharField(label=_("Remark (optional, internal)"), max_length=280, required=False)
+
+
+class ReturnReportForm(VersionedForm):
+    reason = forms.CharField(label=_("What the cell should change"), max_length=280,
+                             widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}))
+
+
 class CloseForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—")] + Outcome.choices)
     fir_number = forms.CharField(label=_("FIR number"), max_length=40, required=False)

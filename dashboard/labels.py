@@ -32,4 +32,13 @@ ACTION_LABELS = {
     "merged_in": _("A duplicate's thread moved here"),
     "text_cut": _("Text shortened to X's longest post"),
     "found_by_watch": _("Found on X by a watch"),
+    "submit_report": _("Report sent to the supervising officer for approval"),
+    "return_report": _("Report returned by the supervising officer"),
+}
+# An approval is recorded as the change it makes ("report" or "resolve", with data["approved"]), so that
+# the public page, the closing tweet and the tallies follow as they do without approval; the timeline
+# says that it was an approval.
+APPROVED_LABELS = {
+    "report": _("Report approved by the supervising officer"),
+    "resolve": _("Report approved by the supervising officer; resolved"),
 }

@@ -24,6 +24,12 @@ def is_supervisor(user):
     return bool(p and p.role == Role.SUPERVISOR and not user.is_superuser)
 
 
+def is_approver(user):
+    """A unit's supervising officer (SP/SSP/CP) who approves its station reports."""
+    p = profile(user)
+    return bool(p and p.role == Role.APPROVER and not user.is_superuser)
+
+
 def is_staff_member(user):
     return is_hq(user) or profile(user) is not None
 
@@ -41,4 +47,6 @@ def home_url_name(user):
         return "dashboard:queue"
     if is_supervisor(user):
         return "dashboard:supervise"
+    if is_approver(user):
+        return "dashboard:approvals"
     return None

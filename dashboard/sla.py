@@ -4,7 +4,9 @@ kept on each complaint, and the sweep that escalates complaints past it.
 Which deadline a complaint waits for depends on its state:
     new                              → forward, counted from received_at (HQ's hours)
     forwarded, transferred           → noted, counted from when it reached the unit
-    noted, in_progress, reopened     → resolution, counted from forwarding (reopened: from the reopening)
+    noted, in_progress, reopened,
+    awaiting_approval                → resolution, counted from forwarding (reopened: from the reopening); a
+                                       report waiting for the SP is not yet a disposal, so the clock runs
     resolved, closed, rejected, ...  → none
 """
 
@@ -34,6 +36,7 @@ PHASE_BY_STATUS = {
     Status.NOTED: RESOLUTION,
     Status.IN_PROGRESS: RESOLUTION,
     Status.REOPENED: RESOLUTION,
+    Status.AWAITING_APPROVAL: RESOLUTION,
 }
 # Fallback when no SlaTarget row matches (the data migration creates rows with these values).
 DEFAULT_MINUTES = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgett
 from complaints import dates
 from complaints.models import Message, MessageKind
 
-from .labels import ACTION_LABELS
+from .labels import ACTION_LABELS, APPROVED_LABELS
 
 # A thread message's event ("add_note") is labelled by the message's kind.
 MESSAGE_LABELS = {
@@ -116,6 +116,8 @@ def entries(events, messages=()):
         if event.action == "add_note":
             kind = kinds.get((event.data or {}).get("message_id"), MessageKind.INTERNAL)
             label = MESSAGE_LABELS.get(kind, MESSAGE_LABELS[MessageKind.INTERNAL])
+        elif (event.data or {}).get("approved") and event.action in APPROVED_LABELS:
+            label = APPROVED_LABELS[event.action]
         else:
             label = ACTION_LABELS.get(event.action, event.action.replace("_", " "))
         note = event.note

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
-from .views import accounts, cell, costs, directory, watches
+from .views import accounts, approvals, cell, costs, directory, watches
 
 app_name = "dashboard"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("replies/<int:pk>/", replies.edit, name="reply_edit"),
     path("queue/", queue.queue, name="queue"),
     path("supervise/", queue.supervise, name="supervise"),
+    path("approvals/", approvals.approvals, name="approvals"),
+    path("approvals/units/", approvals.unit_settings, name="approval_units"),
     path("handover/", handover.handover, name="handover"),
     path("league/", league.league, name="league"),
     re_path(r"^export/league\.(?P<fmt>csv|xlsx)$", league.league_export, name="export_league"),

@@ -23,8 +23,8 @@ class CellContactInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name_en", "name_hi", "unit_type", "parent", "handles", "is_active")
-    list_filter = ("unit_type", "is_active")
+    list_display = ("name_en", "name_hi", "unit_type", "parent", "handles", "reports_need_approval", "is_active")
+    list_filter = ("unit_type", "is_active", "reports_need_approval")
     search_fields = ("name_en", "name_hi", "slug", "accounts__handle")
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("parent",)

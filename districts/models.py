@@ -47,6 +47,14 @@ class Unit(models.Model):
     )
     lgd_code = models.CharField(_("LGD district code"), max_length=8, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # 001 §6: the station's report is brought to the SP's notice. Where HQ switches this on, a report the
+    # cell files waits for the unit's supervising officer (Role.APPROVER) before the public sees it or it
+    # is tweeted (complaints.lifecycle).
+    reports_need_approval = models.BooleanField(
+        _("station reports need the supervising officer's approval"), default=False,
+        help_text=_("When ticked, an action-taken report filed by the cell is neither public nor tweeted until "
+                    "the unit's supervising officer (SP/SSP/CP or a designated officer) approves it."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -176,6 +184,7 @@ class Role(models.TextChoices):
     HQ_SUPERVISOR = "hq_supervisor", _("HQ supervisor")
     CELL = "cell", _("Unit cell staff")
     SUPERVISOR = "supervisor", _("Supervising officer (range, zone, commissionerate)")
+    APPROVER = "approver", _("Unit's supervising officer (SP/SSP/CP): approves station reports")
 
 
 class StaffProfile(models.Model):

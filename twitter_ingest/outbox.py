@@ -91,6 +91,8 @@ STAGES = {
     Status.DUPLICATE: ("merged with another complaint", "दूसरी शिकायत के साथ जोड़ी गई"),
     Status.TRANSFERRED: ("being sent to the concerned unit", "संबंधित इकाई को भेजी जा रही है"),
     Status.REOPENED: ("reopened", "पुनः खोली गई"),
+    # The report waiting for the supervising officer is not said in public (complaints.public).
+    Status.AWAITING_APPROVAL: ("under action by {unit}", "{unit} द्वारा कार्यवाही जारी"),
 }
 
 # A restricted complaint's stages name no unit: a unit's name under an offence against a woman or a child
@@ -100,6 +102,7 @@ RESTRICTED_STAGES = {
     Status.NOTED: ("under action", "कार्यवाही प्रचलित है"),
     Status.IN_PROGRESS: ("under action", "कार्यवाही प्रचलित है"),
     Status.TRANSFERRED: ("under action", "कार्यवाही प्रचलित है"),
+    Status.AWAITING_APPROVAL: ("under action", "कार्यवाही प्रचलित है"),
     Status.RESOLVED: ("resolved", "निस्तारित"),
 }
 

@@ -58,6 +58,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "author_name", "author_location", "text", "language", "x_lang", "tweeted_at", "received_at", "forwarded_at", "noted_at",
             "noted_by", "noted_tweet_id", "resolved_at", "closed_at", "action_taken_report", "outcome",
             "fir_number", "rejection_reason", "duplicate_of", "sla_due_at", "escalated_at", "updated_at",
+            "pending_report", "pending_resolution", "report_return_reason",
         ]
         read_only_fields = fields
 
@@ -103,6 +104,9 @@ def fast_complaint(c, hidden_codes=()):
         "rejection_reason": c.rejection_reason,
         "duplicate_of": duplicate_of if duplicate_of not in hidden_codes else None,
         "sla_due_at": _iso(c.sla_due_at), "escalated_at": _iso(c.escalated_at), "updated_at": _iso(c.updated_at),
+        # Staff only (this serializer is never public): the report waiting for the supervising officer.
+        "pending_report": c.pending_report, "pending_resolution": c.pending_resolution,
+        "report_return_reason": c.report_return_reason,
     }
 
 
@@ -237,6 +241,15 @@ class ResolveSerializer(_Action):
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
+class ApproveReportSerializer(_Action):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=280,
+                                 help_text=_("An internal remark on the approval (never public)."))
+
+
+class ReturnReportSerializer(_Action):
+    reason = serializers.CharField(max_length=280, help_text=_("What the cell should change in its report."))
+
+
 class CloseSerializer(_Action):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     fir_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -338,6 +351,7 @@ class LeagueRowSerializer(serializers.Serializer):
     not_satisfied = serializers.IntegerField(
         help_text=_("Complaints whose complainant's latest answer is not satisfied, or a request on X to reopen."))
     satisfaction_pct = serializers.FloatField(allow_null=True, help_text=_("Satisfied, as a share of those answered."))
+    reopened = serializers.IntegerField(help_text=_("Complaints reopened at least once, whatever their state now."))
 
 
 class StatsSerializer(serializers.Serializer):

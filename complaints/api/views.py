@@ -187,6 +187,20 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
             c, actor=u, report=d.get("report") or None, expected_version=d.get("expected_version"),
             note=d.get("note", "")))
 
+    @_action_schema(s.ApproveReportSerializer,
+                    "Approve the report waiting for the unit's supervising officer (their login only)")
+    @action(detail=True, methods=["post"], url_path="approve-report")
+    def approve_report(self, request, code=None):
+        return self._act(request, s.ApproveReportSerializer, lambda c, d, u: lifecycle.approve_report(
+            c, actor=u, expected_version=d.get("expected_version"), note=d.get("note", "")))
+
+    @_action_schema(s.ReturnReportSerializer,
+                    "Return the waiting report to the cell with a reason (the supervising officer's login only)")
+    @action(detail=True, methods=["post"], url_path="return-report")
+    def return_report(self, request, code=None):
+        return self._act(request, s.ReturnReportSerializer, lambda c, d, u: lifecycle.return_report(
+            c, d["reason"], actor=u, expected_version=d.get("expected_version")))
+
     @_action_schema(s.CloseSerializer, "Close with an outcome")
     @action(detail=True, methods=["post"])
     def close(self, request, code=None):

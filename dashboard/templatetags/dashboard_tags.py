@@ -7,7 +7,7 @@ from django.utils.translation import get_language, gettext as _
 
 from complaints import dates
 
-from ..labels import ACTION_LABELS
+from ..labels import ACTION_LABELS, APPROVED_LABELS
 
 register = template.Library()
 
@@ -48,6 +48,15 @@ def sla_clock(complaint, now=None):
 @register.filter
 def action_label(action):
     return ACTION_LABELS.get(action, action.replace("_", " "))
+
+
+@register.filter
+def event_label(event):
+    """An event's label on the timeline; a report approved by the supervising officer says so."""
+    data = event.data if isinstance(event.data, dict) else {}
+    if data.get("approved") and event.action in APPROVED_LABELS:
+        return APPROVED_LABELS[event.action]
+    return action_label(event.action)
 
 
 def _hindi():

@@ -22,7 +22,7 @@ from .common import complaint_or_404, complaint_url, redirect_next, staff_requir
 
 # The action a complaint in each state usually waits for; its form is shown open.
 PRIMARY = {"new": "forward", "forwarded": "note", "reopened": "note", "noted": "report", "in_progress": "resolve",
-           "resolved": "close"}
+           "resolved": "close", "awaiting_approval": "approve_report"}
 
 
 def _context(request, complaint, bound=None, top_error=""):

@@ -18,10 +18,10 @@ COMPLAINT_FIELDS = {
     "conversation_id", "author_username", "author_name", "author_location", "text", "language", "x_lang", "tweeted_at",
     "received_at", "forwarded_at", "noted_at", "noted_by", "noted_tweet_id", "resolved_at", "closed_at",
     "action_taken_report", "outcome", "fir_number", "rejection_reason", "duplicate_of", "sla_due_at",
-    "escalated_at", "updated_at",
+    "escalated_at", "updated_at", "pending_report", "pending_resolution", "report_return_reason",
 }
 STATUSES = {"new", "forwarded", "noted", "in_progress", "resolved", "closed", "rejected", "duplicate",
-            "transferred", "reopened"}
+            "transferred", "reopened", "awaiting_approval"}
 
 
 def test_list_item_fields_and_types(api, hq, forwarded):
@@ -95,7 +95,7 @@ def test_stats_endpoint(api, hq, forwarded):
         "rank", "unit", "unit_name_en", "unit_name_hi", "unit_type", "received", "forwarded", "noted",
         "noted_within_target", "noted_within_target_pct", "median_minutes_to_noted", "median_minutes_to_resolution",
         "disposed", "disposal_rate_pct", "pending_beyond_target", "not_heard", "satisfied", "not_satisfied",
-        "satisfaction_pct",
+        "satisfaction_pct", "reopened",
     }
     assert meerut["rank"] == 1 and meerut["received"] == 1 and meerut["noted_within_target_pct"] == 100.0
 

@@ -263,9 +263,9 @@ def test_league_page_and_exports_count_satisfaction(client_for, resolved, hq):
     assert "Satisfied (% of answers)" in page
     csv = b"".join(client.get(reverse("dashboard:export_league", args=["csv"])).streaming_content).decode()
     header, *rows = csv.lstrip("\ufeff").splitlines()
-    assert header.endswith("Satisfied,Not satisfied,Satisfied (% of answers)")
+    assert header.endswith("Satisfied,Not satisfied,Satisfied (% of answers),Reopened")
     meerut = next(r for r in rows if ",Meerut," in r)
-    assert meerut.endswith(",2,1,66.7")
+    assert meerut.endswith(",2,1,66.7,0")
 
 
 def test_queue_pages_hold_each_complaint_once(client_for, forwarded, resolved, meerut_cell):

@@ -1,4 +1,5 @@
-"""Demo logins for a training session or a first look: HQ, two district cells and a range supervisor.
+"""Demo logins for a training session or a first look: HQ, two district cells, a range supervisor and
+Meerut's SP, who approves Meerut's station reports once HQ switches that on for Meerut.
 Refused in production; the passwords are printed because they are meant to be shared in a classroom."""
 
 from django.conf import settings
@@ -15,6 +16,7 @@ DEMO_LOGINS = [
     ("lucknow", "lucknow-commissionerate", Role.CELL, False, True),
     ("meerut", "meerut", Role.CELL, False, False),
     ("meerut-range", "meerut-range", Role.SUPERVISOR, False, False),
+    ("meerut-sp", "meerut", Role.APPROVER, False, False),
 ]
 DEMO_PASSWORD = "seva-demo-2026"
 
