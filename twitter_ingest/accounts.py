@@ -85,7 +85,9 @@ def switch(account_id, on, user):
     """HQ switches the polling of an account on or off; recorded with who did it. The state account is
     always polled: every complaint's thread and every reply depend on it."""
     with transaction.atomic():
-        account = XAccount.objects.select_for_update().get(pk=account_id)
+        account = XAccount.objects.select_for_update().filter(pk=account_id).first()
+        if account is None:
+            raise SwitchError(_("That account no longer exists."))
         if not account.is_active:
             raise SwitchError(_("@%(handle)s is marked inactive; make it active in the admin first.")
                               % {"handle": account.handle})

@@ -1,18 +1,23 @@
 """Ingest health for the dashboard, as plain dicts: per watched account its checkpoint, last success,
-pause reason, rate-limit wait, last runs and possible gaps; plus outbox and mention totals."""
+pause reason, rate-limit wait, whether it reads and posts with its own tokens, the mentions addressed to it
+in the last 24 hours, last runs and possible gaps; plus outbox and mention totals."""
 
 from datetime import timedelta
 
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from .models import AccountState, Mention, Outbox, OutboxStatus, PollRun, RejectedInput
+from . import credentials
+from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
 
 
 def summary(runs_per_account=5):
     now = timezone.now()
     states = {s.account_id: s for s in AccountState.objects.all()}
+    day = now - timedelta(days=1)
+    addressed = dict(MentionedAccount.objects.filter(seen_at__gte=day).values_list("account")
+                     .annotate(n=Count("id")).values_list("account", "n"))
     accounts = []
     for account in watched_accounts():
         state = states.get(account.pk)
@@ -21,6 +26,10 @@ def summary(runs_per_account=5):
         accounts.append({
             "account_id": account.pk,
             "handle": account.handle,
+            "user_id": account.user_id or (state.user_id if state else "") or "",
+            # Whose tokens it is read and answered with: its own, or the state account's.
+            "own_tokens": credentials.has_own(account),
+            "mentions_last_24h": addressed.get(account.pk, 0),
             "since_id": state.since_id if state else "",
             "last_poll_at": state.last_poll_at if state else None,
             "last_success_at": state.last_success_at if state else None,

@@ -31,8 +31,11 @@ def _flatten(value, prefix=""):
 @staff_required(roles.is_hq)
 def health(request):
     summary = ingest_bridge.health_summary()
+    accounts = summary.get("accounts") if isinstance(summary, dict) else None
     return render(request, "dashboard/health.html", {
         "available": summary is not None, "rows": _flatten(summary) if summary is not None else [],
+        # One row per polled account, above the full summary: whether each is polling and why not.
+        "accounts": accounts if isinstance(accounts, list) else [],
     })
 
 

@@ -165,3 +165,22 @@ def test_hq_switches_an_account_on_and_off(db, dgp, hq):
         accounts.switch(XAccount.objects.get(handle__iexact="Uppolice").pk, False, hq)
     assert list(AccountSwitch.objects.values_list("account__handle", "watched", "by")) == [
         ("112UttarPradesh", False, hq.pk)]
+
+
+def test_admin_lists_watched_accounts_and_switches_with_a_record(client, dgp):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+    client.force_login(root)
+    page = client.get(reverse("admin:twitter_ingest_watchedaccount_changelist"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "X_ACCOUNT_DGPUP_ACCESS_TOKEN" in body and DGP_TOKEN not in body
+    for model in ("mentionedaccount", "accountswitch"):
+        assert client.get(reverse(f"admin:twitter_ingest_{model}_changelist")).status_code == 200
+    up112 = XAccount.objects.get(handle="112UttarPradesh")
+    client.post(reverse("admin:twitter_ingest_watchedaccount_changelist"),
+                {"action": "switch_off", "_selected_action": [up112.pk]})
+    assert not XAccount.objects.get(pk=up112.pk).watched
+    assert AccountSwitch.objects.get().by == root
