@@ -36,7 +36,9 @@ class Tokens:
 
 
 def env_names(handle):
-    """The two environment variables that hold an account's tokens."""
+    """The two environment variables that hold an account's tokens (the state account's own pair for it)."""
+    if handle.strip().lstrip("@").lower() == settings.X_STATE_HANDLE.lower():
+        return "X_ACCESS_TOKEN", "X_ACCESS_SECRET"
     prefix = f"X_ACCOUNT_{handle.strip().lstrip('@').upper()}_"
     return prefix + "ACCESS_TOKEN", prefix + "ACCESS_SECRET"
 

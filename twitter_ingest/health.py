@@ -29,6 +29,7 @@ def summary(runs_per_account=5):
             "user_id": account.user_id or (state.user_id if state else "") or "",
             # Whose tokens it is read and answered with: its own, or the state account's.
             "own_tokens": credentials.has_own(account),
+            "is_state": credentials.is_state(account),
             "mentions_last_24h": addressed.get(account.pk, 0),
             "since_id": state.since_id if state else "",
             "last_poll_at": state.last_poll_at if state else None,
