@@ -335,18 +335,22 @@ def queue(kind, complaint, *, account, text, key, in_reply_to="", reply_to_outbo
     return row
 
 
-def _replier(text):
-    """The account that answers a tweet with this text (accounts.replier), the accounts that can post as
-    themselves looked up once per batch."""
+def _per_batch(key, load):
+    """load() once per batch of filing (outbox.batching), else every time."""
     cache = getattr(_local, "accounts", None)
-    if cache is not None and getattr(_local, "depth", 0):
-        if "__repliers__" not in cache:
-            cache["__repliers__"] = accounts.repliers()
-        able = cache["__repliers__"]
-    else:
-        able = accounts.repliers()
+    if cache is None or not getattr(_local, "depth", 0):
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def _replier(text):
+    """The account that answers a tweet with this text (accounts.replier)."""
     state = _state_account()
-    return accounts.replier(text, state=state, able=able) if state is not None else None
+    if state is None:
+        return None
+    return accounts.replier(text, state=state, able=_per_batch("__repliers__", accounts.repliers))
 
 
 def _to_hand_unless_named(row, text):
@@ -356,7 +360,8 @@ def _to_hand_unless_named(row, text):
     named = accounts.handles_in(text)
     if row.status != OutboxStatus.PENDING or not named or row.account.handle.lower() in named:
         return row
-    handle = next((a.handle for a in accounts.watched_accounts() if a.handle.lower() in named), None)
+    watched = _per_batch("__watched__", lambda: [a.handle for a in accounts.watched_accounts()])
+    handle = next((h for h in watched if h.lower() in named), None)
     if handle is None:  # it names no watched account: it reached the desk as a reply to the account's post
         return row
     row.status, row.reason = OutboxStatus.MANUAL, hold_reasons.encode(hold_reasons.NOT_SUMMONED, handle=handle)

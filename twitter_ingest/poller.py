@@ -123,8 +123,7 @@ def _poll_locked(account, overlap, client):
         run.error = "No X credentials: set X_BEARER_TOKEN (or user tokens)."
         return _finish(run, state, complete=False)
     # An account with its own tokens is read as itself (its own rate limits); others with the state's.
-    reader, user_auth = credentials.reader_for(account) if client is None else (client, not settings.X_BEARER_TOKEN)
-    client = reader
+    client, user_auth = credentials.reader_for(account) if client is None else (client, not settings.X_BEARER_TOKEN)
     envelopes, problems, newest, complete, retry_at = [], [], "", False, None
     served = 0  # tweets of the timeline itself (envelopes also holds originals filed from includes)
     try:
