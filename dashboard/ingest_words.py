@@ -76,6 +76,10 @@ def account_rows(summary):
             "error": str(ERRORS.get(account.get("error_code"), "")) if account.get("error_code") else "",
             "next_poll": next_words,
             "gap": account.get("possible_gap", False),
+            "mentions_24h": account.get("mentions_last_24h"),
+            # Whose tokens it reads and replies with: its own, or the state account's.
+            "own_voice": bool(account.get("own_tokens") or account.get("is_state")),
+            "rate_limited_until": account.get("rate_limited_until"),
         })
     return rows
 

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
-from .views import accounts, approvals, cell, costs, directory, watches
+from .views import accounts, approvals, cell, costs, directory, watched_accounts, watches
 
 app_name = "dashboard"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     re_path(r"^review/(?P<week>\d{4}-W\d{2})/(?P<language>en|hi)\.pdf$", review.weekly_pdf, name="weekly_review"),
     re_path(r"^export/honour-roll\.(?P<fmt>csv|xlsx)$", review.honour_roll_export, name="export_honour_roll"),
     path("ingest/", ingest.health, name="health"),
+    path("ingest/accounts/", watched_accounts.watched_accounts, name="watched_accounts"),
     path("x-bill/", costs.x_bill, name="x_bill"),
     path("x-accounts/", accounts.account_audit, name="account_audit"),
     path("good-work/", ingest.good_work, name="good_work"),

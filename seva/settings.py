@@ -1,6 +1,8 @@
 """The one settings module. Every value that differs between a laptop and production comes from the
 environment; the defaults run the whole application on a SQLite file with in-process tasks."""
 
+import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -180,6 +182,14 @@ X_ACCESS_SECRET = env.str("X_ACCESS_SECRET", default="")
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="")
 X_POST_ENABLED = env.bool("X_POST_ENABLED", default=False)
 X_STATE_HANDLE = env.str("X_STATE_HANDLE", default="Uppolice")
+# Other watched accounts' own OAuth user tokens (twitter_ingest/credentials.py), never kept in the database:
+# X_ACCOUNT_<HANDLE>_ACCESS_TOKEN and X_ACCOUNT_<HANDLE>_ACCESS_SECRET, the handle in capitals without @.
+# Keyed here by the handle in lower case; an account without both is read and answered by the state account.
+X_ACCOUNT_TOKENS = {
+    match.group(1).lower(): (value, os.environ.get(f"X_ACCOUNT_{match.group(1)}_ACCESS_SECRET", ""))
+    for name, value in sorted(os.environ.items())
+    if (match := re.fullmatch(r"X_ACCOUNT_(\w{1,15})_ACCESS_TOKEN", name)) and value
+}
 
 # The public site's address, used in links that leave the application (tweets, exports).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

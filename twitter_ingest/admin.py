@@ -9,10 +9,10 @@ from django.utils.translation import ngettext
 
 from complaints import scoping
 
-from . import outbox
+from . import accounts, credentials, outbox
 from .models import (
-    AccountCredential, AccountState, DuplicateSuggestion, GoodWorkPost, Mention, Outbox, OutboxStatus, PollRun,
-    RejectedInput, ReplyTemplate, UnitPostingPolicy,
+    AccountCredential, AccountState, AccountSwitch, DuplicateSuggestion, GoodWorkPost, Mention, MentionedAccount,
+    Outbox, OutboxStatus, PollRun, RejectedInput, ReplyTemplate, UnitPostingPolicy, WatchedAccount,
 )
 from .textcount import weighted_length
 
@@ -149,3 +149,65 @@ class OutboxAdmin(ScopedToComplaints, admin.ModelAdmin):
             except outbox.Hold as hold:
                 obj.status, obj.reason = OutboxStatus.HELD, hold.reason
         super().save_model(request, obj, form, change)
+
+
+@admin.register(WatchedAccount)
+class WatchedAccountAdmin(admin.ModelAdmin):
+    """The accounts the ingest may poll. Polling is switched on and off with the actions (recorded with who
+    did it); accounts are added and edited in the units registry's X accounts."""
+
+    list_display = ("handle", "unit", "user_id", "watched", "is_active", "tokens", "token_variables")
+    list_filter = ("watched", "is_active", "kind")
+    search_fields = ("handle", "user_id", "unit__name_en")
+    fields = ("handle", "unit", "kind", "user_id", "watched", "is_active", "tokens", "token_variables")
+    readonly_fields = fields
+    actions = ["switch_on", "switch_off"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("reads and posts as"))
+    def tokens(self, obj):
+        if credentials.has_own(obj):
+            return _("itself")
+        return _("the state account")
+
+    @admin.display(description=_("tokens in the environment"))
+    def token_variables(self, obj):
+        return " / ".join(credentials.env_names(obj.handle))
+
+    def _switch(self, request, queryset, on):
+        done = 0
+        for account in queryset:
+            try:
+                done += accounts.switch(account.pk, on, request.user)[1]
+            except accounts.SwitchError as exc:
+                messages.error(request, str(exc))
+        messages.info(request, ngettext("%(n)d account switched.", "%(n)d accounts switched.", done) % {"n": done})
+
+    @admin.action(description=_("Poll the mentions of these accounts"))
+    def switch_on(self, request, queryset):
+        self._switch(request, queryset, True)
+
+    @admin.action(description=_("Stop polling the mentions of these accounts"))
+    def switch_off(self, request, queryset):
+        self._switch(request, queryset, False)
+
+
+@admin.register(MentionedAccount)
+class MentionedAccountAdmin(ReadOnlyAdmin):
+    list_display = ("tweet_id", "account", "seen_at")
+    list_filter = ("account",)
+    search_fields = ("tweet_id",)
+
+
+@admin.register(AccountSwitch)
+class AccountSwitchAdmin(ReadOnlyAdmin):
+    list_display = ("at", "account", "watched", "by")
+    list_filter = ("watched", "account")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

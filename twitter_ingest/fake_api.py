@@ -19,9 +19,14 @@ Sandbox endpoints for tests, the demo and training (not part of X):
   POST /_sandbox/tweets    [{"id"?, "author": username, "text", "in_reply_to"?, "created_at"?, ...}]
                            "media": [{"type": "photo|video|animated_gif", "alt_text"?, ...}] attaches media
                            (served under includes.media for expansions=attachments.media_keys)
+  POST /_sandbox/tokens    {"<token>": "<user id>", ...}   a bearer or OAuth access token acts as that user
+                           (several authenticated accounts; without an entry an access token "<id>-..." acts
+                           as user <id>, and anything else as the state account)
   POST /_sandbox/faults    {"route": "mentions|post|me|user|tweets|search|any", "status": 429|503|401|402|..,
-                            "reset_in": s, "delay": s, "count": n, "rate": p, "after": bool, "skip": n}
-                           "skip" lets that many matching requests through first;
+                            "reset_in": s, "delay": s, "count": n, "rate": p, "after": bool, "skip": n,
+                            "user_id": id}
+                           "user_id" strikes only requests about that user (/2/users/<id>/...) or made as
+                           that user (its tokens); "skip" lets that many matching requests through first;
                            a fault with "rate" strikes each matching request with probability p until
                            removed (or "count" strikes); "after" lets the request take effect first (a post
                            lands, then the error or the delay: the answer a client may never see)
@@ -108,6 +113,7 @@ class FakeX:
         self.buckets = {}        # (route, token) -> [remaining, reset_epoch]
         self.limits = dict(LIMITS)  # requests per 15 minutes per route and token
         self.requests = []       # (method, path) log for tests
+        self.token_users = {}    # bearer or OAuth access token -> the user id it acts as
         self.cut_short = 0       # requests whose client went away before its body was all sent
         self.reject_duplicates = True
         self.latency = {}        # route -> seconds every answer waits after the request took effect
@@ -409,10 +415,13 @@ class FakeX:
                                   "edit_history_tweet_ids": [tweet["id"]]}}
 
     # ------------------------------------------------------------------ faults and limits
-    def take_fault(self, route):
+    def take_fault(self, route, users=()):
+        """`users`: the user ids the request is about or made as (a fault with "user_id" needs one of them)."""
         with self.lock:
             for fault in self.faults:
                 if fault.get("route", "any") not in (route, "any"):
+                    continue
+                if fault.get("user_id") and str(fault["user_id"]) not in users:
                     continue
                 if fault.get("skip"):
                     fault["skip"] -= 1
@@ -482,15 +491,25 @@ class Handler(BaseHTTPRequestHandler):
         match = re.search(r'oauth_token="([^"]+)"', auth)
         return unquote(match.group(1)) if match else auth
 
-    def _caller_id(self):
-        """User-context calls act as the user whose id prefixes the access token ("<id>-..."), as on X."""
+    def _token_user(self):
+        """The user the call's token stands for: the one it was registered for (/_sandbox/tokens), else for a
+        user-context call the user whose id prefixes the access token ("<id>-...", as on X); else None (an
+        app-only bearer token acts as no user)."""
         auth = self.headers.get("authorization", "")
         match = re.search(r'oauth_token="([^"]+)"', auth)
+        token = unquote(match.group(1)) if match else auth.removeprefix("Bearer ").strip()
+        registered = self.fake.token_users.get(token)
+        if registered in self.fake.users:
+            return registered
         if match:
-            prefix = unquote(match.group(1)).partition("-")[0]
+            prefix = token.partition("-")[0]
             if prefix in self.fake.users:
                 return prefix
-        return self.fake.state_id
+        return None
+
+    def _caller_id(self):
+        """The user a call acts as (a post is made by it): its token's user, else the state account."""
+        return self._token_user() or self.fake.state_id
 
     def _route(self, method, path):
         if path.startswith("/_sandbox/"):
@@ -529,7 +548,8 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if route == "sandbox":
             return self._sandbox(method, path)
-        fault = self.fake.take_fault(route)
+        about = re.match(r"/2/users/(\d+)/", path + "/")
+        fault = self.fake.take_fault(route, {self._token_user() or "", about.group(1) if about else ""} - {""})
         after = bool(fault and fault.get("after"))
         if fault and fault.get("delay") and not after:
             time.sleep(float(fault["delay"]))
@@ -628,6 +648,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"data": [fake.add_user(u) for u in _as_list(body)]})
         if name == "tweets":
             return self._send(200, {"data": [fake.add_tweet(t) for t in _as_list(body)]})
+        if name == "tokens":
+            with fake.lock:
+                fake.token_users.update({str(k): str(v) for k, v in body.items()})
+            return self._send(200, {"data": fake.token_users})
         if name == "faults":
             with fake.lock:
                 fake.faults.extend(_as_list(body))

@@ -2,7 +2,9 @@
 pause reason, rate-limit wait, last runs and possible gaps; plus outbox and mention totals. Each account
 also carries what a person reads first: its state (polling, behind, failing, stopped, never polled), how
 far behind X it is, its last error as a code (the dashboard words it in the reader's language) and when
-it is polled next."""
+it is polled next.
+Per account also: whether it reads and posts with its own tokens and the mentions addressed to it in
+the last 24 hours."""
 
 import re
 from datetime import timedelta
@@ -12,7 +14,8 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from .models import AccountState, Mention, Outbox, OutboxStatus, PollRun, RejectedInput
+from . import credentials
+from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
 
 
@@ -73,6 +76,9 @@ def next_poll(state, now):
 def summary(runs_per_account=5):
     now = timezone.now()
     states = {s.account_id: s for s in AccountState.objects.all()}
+    day = now - timedelta(days=1)
+    addressed = dict(MentionedAccount.objects.filter(seen_at__gte=day).values_list("account")
+                     .annotate(n=Count("id")).values_list("account", "n"))
     accounts = []
     for account in watched_accounts():
         state = states.get(account.pk)
@@ -86,6 +92,11 @@ def summary(runs_per_account=5):
             "next_poll_at": next_poll(state, now),
             "account_id": account.pk,
             "handle": account.handle,
+            "user_id": account.user_id or (state.user_id if state else "") or "",
+            # Whose tokens it is read and answered with: its own, or the state account's.
+            "own_tokens": credentials.has_own(account),
+            "is_state": credentials.is_state(account),
+            "mentions_last_24h": addressed.get(account.pk, 0),
             "since_id": state.since_id if state else "",
             "last_poll_at": state.last_poll_at if state else None,
             "last_success_at": state.last_success_at if state else None,

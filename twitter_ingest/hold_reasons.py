@@ -22,6 +22,7 @@ EMPTY = "empty"
 TOO_LONG = "too_long"
 RESTRICTED = "restricted"
 BUDGET_SPENT = "budget_spent"
+NOT_SUMMONED = "not_summoned"
 
 MESSAGES = {
     PERSONAL_DATA: _("Contains %(found)s: edit the text before it is sent."),
@@ -37,6 +38,8 @@ MESSAGES = {
                   "The unit has it on its dashboard."),
     BUDGET_SPENT: _("Held: this month's X budget (%(budget)s USD) is spent, so optional replies wait. Post it by "
                     "hand, or send it once HQ raises the budget or the month turns."),
+    NOT_SUMMONED: _("Post it by hand from @%(handle)s, then mark it sent: X lets an account reply only to a tweet "
+                    "that names it, and the tweet names @%(handle)s, whose tokens are not set here."),
 }
 
 _CODED = re.compile(r"^\[([a-z_]+)((?: [a-z]+=[^\s\]]*)*)\] ")

@@ -404,3 +404,5 @@ class Outbox(models.Model):
 # Watches (recent search for incidents nobody tagged the police in) live in their own module.
 from .watch_models import FindStatus, Watch, WatchFind, WatchFindEvent, WatchReads  # noqa: E402,F401
 from .ledger_models import ChargeKind, XCharge  # noqa: E402,F401
+# Several watched accounts: the mentions each was addressed in, and HQ switching polling on and off.
+from .account_models import AccountSwitch, MentionedAccount, WatchedAccount  # noqa: E402,F401

@@ -4,7 +4,9 @@ Rows are written by a receiver of complaints.lifecycle.transitioned, so they com
 change that causes them (a filed complaint → the reply with its code; a forward → HQ's reply in the
 citizen's thread tagging the unit, unless the unit takes forwards on the dashboard only; a Noted given on
 the dashboard by a unit with credentials → the unit's "Noted" under HQ's forward; a resolution → the
-closing reply). Status replies are queued by filing.
+closing reply). Status replies are queued by filing. The reply with the code, the closing and status
+replies go out from the watched account the tweet was addressed to when it can post as itself, else from
+the state account (accounts.py).
 
 Sending (send_due, run by a Celery task and by the demo): each row is posted at most once, and a row is
 never given up without a person seeing it. Transient errors are retried with jittered backoff, a 429 waits
@@ -71,9 +73,9 @@ from complaints import public
 from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
-from . import client as xclient, hold_reasons, ledger
+from . import accounts, client as xclient, credentials, hold_reasons, ledger
 from .models import (
-    AccountCredential, AccountState, ForwardMode, Outbox, OutboxKind, OutboxStatus, ReplyTemplate, UnitPostingPolicy,
+    AccountState, ForwardMode, Mention, Outbox, OutboxKind, OutboxStatus, ReplyTemplate, UnitPostingPolicy,
 )
 from .textcount import MAX_WEIGHT, fits, truncate_to_fit, weighted_length
 from .tweets import EPOCH_MS
@@ -336,12 +338,50 @@ def queue(kind, complaint, *, account, text, key, in_reply_to="", reply_to_outbo
     return row
 
 
+def _per_batch(key, load):
+    """load() once per batch of filing (outbox.batching), else every time."""
+    cache = getattr(_local, "accounts", None)
+    if cache is None or not getattr(_local, "depth", 0):
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def _replier(text):
+    """The account that answers a tweet with this text (accounts.replier)."""
+    state = _state_account()
+    if state is None:
+        return None
+    return accounts.replier(text, state=state, able=_per_batch("__repliers__", accounts.repliers))
+
+
+def _to_hand_unless_named(row, text):
+    """X refuses a reply from an account the tweet does not name: a row falling back to the state account
+    for a tweet that names only watched accounts without tokens goes to a person at once, with the
+    account to post it from, instead of being refused by X."""
+    named = accounts.handles_in(text)
+    if row.status != OutboxStatus.PENDING or not named or row.account.handle.lower() in named:
+        return row
+    watched = _per_batch("__watched__", lambda: [a.handle for a in accounts.watched_accounts()])
+    handle = next((h for h in watched if h.lower() in named), None)
+    if handle is None:  # it names no watched account: it reached the desk as a reply to the account's post
+        return row
+    row.status, row.reason = OutboxStatus.MANUAL, hold_reasons.encode(hold_reasons.NOT_SUMMONED, handle=handle)
+    if row.pk:
+        Outbox.objects.filter(pk=row.pk).update(status=row.status, reason=row.reason)
+    return row
+
+
 def queue_status_reply(complaint, mention_tweet_id):
-    account = _state_account()
+    raw = Mention.objects.filter(tweet_id=mention_tweet_id).values_list("raw", flat=True).first() or {}
+    asked = (raw.get("tweet") or {}).get("text") if isinstance(raw, dict) else ""
+    account = _replier(asked or complaint.text)
     if account is None:
         return None
-    return queue(OutboxKind.STATUS, complaint, account=account, text=("status", {}),
-                 key=f"status:{mention_tweet_id}", in_reply_to=mention_tweet_id)
+    row = queue(OutboxKind.STATUS, complaint, account=account, text=("status", {}),
+                key=f"status:{mention_tweet_id}", in_reply_to=mention_tweet_id)
+    return _to_hand_unless_named(row, asked or complaint.text)
 
 
 def on_transition(sender, complaint, event, action, **kwargs):
@@ -349,10 +389,11 @@ def on_transition(sender, complaint, event, action, **kwargs):
     if complaint.channel != Channel.X or not complaint.source_tweet_id:
         return
     if action == "file":
-        account = _state_account()
+        account = _replier(complaint.text)
         if account:
-            queue(OutboxKind.REPLY_WITH_CODE, complaint, account=account, text=("reply_with_code", {}),
-                  key=f"reply_with_code:{complaint.pk}", in_reply_to=complaint.source_tweet_id)
+            _to_hand_unless_named(queue(OutboxKind.REPLY_WITH_CODE, complaint, account=account,
+                                        text=("reply_with_code", {}), key=f"reply_with_code:{complaint.pk}",
+                                        in_reply_to=complaint.source_tweet_id), complaint.text)
     elif action == "forward":
         if complaint.is_restricted:
             return  # by the dashboard only: a tag of the unit in the victim's thread says where she is
@@ -368,19 +409,19 @@ def on_transition(sender, complaint, event, action, **kwargs):
         if complaint.is_restricted:
             return  # the unit's own account answering in the victim's thread names the unit
         unit_account = _unit_account(event.unit_id or complaint.noted_by_id)
-        credential = AccountCredential.objects.filter(account=unit_account).first() if unit_account else None
+        can_post = unit_account is not None and credentials.tokens_for(unit_account).is_set
         forward = (Outbox.objects.filter(complaint=complaint, kind=OutboxKind.FORWARD)
                    .exclude(status=OutboxStatus.DEAD).order_by("-created_at", "-id").first())
-        if credential and credential.is_set and forward:
+        if can_post and forward:
             queue(OutboxKind.NOTED, complaint, account=unit_account, text=("noted", {}),
                   key=f"noted:{event.pk}", reply_to_outbox=forward,
                   in_reply_to=forward.posted_tweet_id)
     elif action == "resolve":
-        account = _state_account()
+        account = _replier(complaint.text)
         if account:
-            queue(OutboxKind.CLOSING, complaint, account=account, key=f"closing:{event.pk}",
-                  text=("closing", {"report": complaint.action_taken_report}),
-                  in_reply_to=complaint.source_tweet_id)
+            _to_hand_unless_named(queue(OutboxKind.CLOSING, complaint, account=account, key=f"closing:{event.pk}",
+                                        text=("closing", {"report": complaint.action_taken_report}),
+                                        in_reply_to=complaint.source_tweet_id), complaint.text)
     elif action == "set_restricted" and complaint.is_restricted:
         _recheck_unsent(complaint)
 
@@ -399,13 +440,8 @@ def _backoff(attempts):
 
 
 def _credentials(account):
-    state = _state_account()
-    if state is not None and account.pk == state.pk:
-        return settings.X_ACCESS_TOKEN, settings.X_ACCESS_SECRET
-    credential = AccountCredential.objects.filter(account=account).first()
-    if credential and credential.is_set:
-        return credential.access_token, credential.access_secret
-    return "", ""
+    tokens = credentials.tokens_for(account)
+    return tokens.token, tokens.secret
 
 
 def _account_user_id(client, account):

@@ -11,7 +11,12 @@ and never moves the checkpoint; the unique tweet id drops what is already filed.
 Nothing here sleeps for a rate limit: a 429 records its reset time on the account (the next poll is
 skipped until then, and the Celery task re-queues itself for that time). 5xx and timeouts are retried a
 couple of times with short jittered backoff, then the account backs off exponentially across polls.
-401/402/403 pause the account with the reason, shown on the ingest health page."""
+401/402/403 pause the account with the reason, shown on the ingest health page.
+
+Every watched account goes through this same path with its own checkpoint, lock and rate-limit state, so a
+429 or a pause of one leaves the others polling. An account with its own tokens (credentials.py) is read
+as itself; the others with the state account's tokens. The watched accounts a page's tweets were
+addressed to are recorded before filing (accounts.record_mentioned)."""
 
 import logging
 import random
@@ -28,7 +33,7 @@ from django.utils import timezone
 
 from districts.models import XAccount
 
-from . import client as xclient, evidence, threads
+from . import accounts, credentials, evidence, threads
 from .filing import Filer, record_problems
 from .tweets import envelopes_from_response
 from .models import AccountState, PollRun, Source
@@ -114,19 +119,20 @@ def _poll_locked(account, overlap, client):
         return Outcome(None, retry_at=state.retry_after, skipped="backing off after errors")
     run = PollRun.objects.create(account=account, kind=Source.OVERLAP if overlap else Source.POLL, started_at=now)
     state.last_poll_at = now
-    if not xclient.can_read():
+    if not credentials.can_read(account):
         run.error = "No X credentials: set X_BEARER_TOKEN (or user tokens)."
         return _finish(run, state, complete=False)
-    client = client or xclient.make_client()
+    # An account with its own tokens is read as itself (its own rate limits); others with the state's.
+    client, user_auth = credentials.reader_for(account) if client is None else (client, not settings.X_BEARER_TOKEN)
     envelopes, problems, newest, complete, retry_at = [], [], "", False, None
     served = 0  # tweets of the timeline itself (envelopes also holds originals filed from includes)
     try:
-        user_id = trusted_user_id(client, account, state)
+        user_id = trusted_user_id(client, account, state, user_auth)
         if user_id != state.user_id:
             state.user_id = user_id
             AccountState.objects.filter(pk=state.pk).update(user_id=state.user_id)
         params = dict(max_results=100, expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS,
-                      place_fields=PLACE_FIELDS, media_fields=MEDIA_FIELDS, user_auth=not settings.X_BEARER_TOKEN)
+                      place_fields=PLACE_FIELDS, media_fields=MEDIA_FIELDS, user_auth=user_auth)
         if overlap:
             params["start_time"] = now - timedelta(minutes=settings.X_OVERLAP_WINDOW_MINUTES)
         elif state.since_id:
@@ -143,6 +149,8 @@ def _poll_locked(account, overlap, client):
                 env.received = exact.get(env.tweet_id)
             envelopes.extend(page)
             served += len(page)
+            # Before filing, so a filing that fails still leaves who the tweets were addressed to.
+            accounts.record_mentioned(account, page)
             envelopes.extend(threads.parents_from_includes(
                 body, exact, own_handles={account.handle, settings.X_STATE_HANDLE}, own_ids={state.user_id} - {""}))
             problems.extend(page_problems)
@@ -227,16 +235,16 @@ def _finish(run, state, *, complete):
     return Outcome(run)
 
 
-def trusted_user_id(client, account, state):
+def trusted_user_id(client, account, state, user_auth):
     """The X user id to poll: the id on file (the account audit keeps it) before the one resolved from the
     handle, so a renamed account is still polled and a handle someone else took is not."""
     if account.user_id:
         return account.user_id
-    return state.user_id or _resolve_user_id(client, account.handle)
+    return state.user_id or _resolve_user_id(client, account.handle, user_auth)
 
 
-def _resolve_user_id(client, handle):
-    response = client.get_user(username=handle, user_auth=not settings.X_BEARER_TOKEN)
+def _resolve_user_id(client, handle, user_auth):
+    response = client.get_user(username=handle, user_auth=user_auth)
     body = response.json()
     if not body.get("data"):
         raise tweepy.HTTPException(response)
@@ -244,4 +252,4 @@ def _resolve_user_id(client, handle):
 
 
 def watched_accounts():
-    return XAccount.objects.filter(watched=True, is_active=True).order_by("pk")
+    return accounts.watched_accounts()
