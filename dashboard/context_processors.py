@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from complaints import scoping
 
-from . import ingest_bridge, roles, urgent
+from . import ingest_bridge, notify, roles, urgent
 
 CODE = "UPP-00000-00000"
 
@@ -22,6 +22,8 @@ def navigation(request):
         # Only with a budget set: one sum over the month's X bill, for the banner at 80% and 100%.
         budget = ingest_bridge.x_budget()
     return {
+        # The bell: one count query per page, over the login's own unread items.
+        "nav_unread": notify.unread_count(user) if roles.is_staff_member(user) else 0,
         "nav_x_budget": budget if budget and budget["level"] in ("warning", "stopped") else None,
         "nav_alarms": alarms,
         "nav_hq": roles.is_hq(user),

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
-from .views import costs, watches
+from .views import costs, notifications, watches
 
 app_name = "dashboard"
 
@@ -38,4 +38,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", security.token_revoke, name="token_revoke"),
     path("security/lockouts/", security.lockouts_page, name="lockouts"),
     path("security/lockouts/unlock/", security.unlock, name="unlock"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notification_read, name="notifications_read"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
 ]
