@@ -138,16 +138,18 @@ def deliver_pending(limit=200):
     return counts
 
 
-def for_user(user):
-    """The bell's items for a login: their own, about complaints they may still see (or about no complaint)."""
+def for_user(user, visible=None):
+    """The bell's items for a login: their own, about complaints they may still see (or about no complaint).
+    `visible` is scoping.visible_complaints(user) when the caller has it already."""
     if user is None or not user.is_authenticated:
         return Notification.objects.none()
-    return Notification.objects.filter(recipient=user).filter(
-        Q(complaint__isnull=True) | Q(complaint__in=scoping.visible_complaints(user)))
+    visible = scoping.visible_complaints(user) if visible is None else visible
+    return Notification.objects.filter(recipient=user).filter(Q(complaint__isnull=True) | Q(complaint__in=visible))
 
 
-def unread_count(user):
-    return for_user(user).filter(read_at__isnull=True).count()
+def unread_count(user, visible=None):
+    return for_user(user, visible).filter(read_at__isnull=True).count()
+
 
 
 def mark_read(user, ids=None, at=None):

@@ -329,7 +329,7 @@ NOTIFICATION_SEND_SECONDS = env.int("NOTIFICATION_SEND_SECONDS", default=60)
 NOTIFICATION_BACKENDS = env.list("NOTIFICATION_BACKENDS", default=[
     "dashboard.notify_backends.EmailBackend", "dashboard.notify_backends.ConsoleBackend"])
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=3)
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+vars().update(env.email_url_config(env.str("EMAIL_URL", default="consolemail://")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 CELERY_BEAT_SCHEDULE["escalation-climb"] = {
     "task": "dashboard.tasks.escalation_climb", "schedule": ESCALATION_SWEEP_SECONDS, "kwargs": {"limit": 500},
