@@ -20,16 +20,17 @@ DIGEST_SECTIONS = ("overdue", "waiting_noted", "urgent", "reopen_requests")
 
 
 def render(notification):
-    """(subject, text) in the recipient's language, for e-mail and the other channels."""
+    """(subject, text) in the recipient's language, for e-mail and the other channels: the text ends with
+    the address to open."""
     with translation.override(notification.language or settings.LANGUAGE_CODE):
-        return describe(notification)
+        return describe(notification, with_link=True)
 
 
-def describe(notification):
-    """(subject, text) in the active language."""
+def describe(notification, with_link=False):
+    """(subject, text) in the active language; on the bell's page the subject is the link."""
     if notification.kind == NotificationKind.DIGEST:
-        return _digest(notification)
-    return _escalation(notification)
+        return _digest(notification, with_link)
+    return _escalation(notification, with_link)
 
 
 def link(notification):
@@ -52,7 +53,7 @@ def _when(value):
     return ist(parse_datetime(value)) if isinstance(value, str) else ist(value)
 
 
-def _escalation(n):
+def _escalation(n, with_link):
     d = n.data
     params = {"code": d.get("code", ""), "unit": _unit_name(d.get("unit_id")), "cell": _unit_name(d.get("cell_id")),
               "deadline": _when(d.get("sla_due")), "due": _when(d.get("due")),
@@ -64,7 +65,8 @@ def _escalation(n):
     else:
         lines.append(gettext("It is now escalated to %(unit)s. If it is still waiting at %(due)s, it goes to "
                              "the next level.") % params)
-    lines.append(gettext("Open the complaint: %(link)s") % params)
+    if with_link:
+        lines.append(gettext("Open the complaint: %(link)s") % params)
     return subject, "\n\n".join(lines)
 
 
@@ -91,7 +93,7 @@ def _section_heading(section, n):
                     "%(n)s requests to reopen wait for a decision:", n) % {"n": n}
 
 
-def _digest(n):
+def _digest(n, with_link):
     d = n.data
     params = {"unit": _unit_name(n.unit_id), "date": day_label(d.get("day")),
               "link": _absolute(reverse("dashboard:queue"))}
@@ -102,7 +104,8 @@ def _digest(n):
         if count:
             codes = d.get("codes", {}).get(section, [])
             more = count - len(codes)
-            tail = " " + (ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}) if more > 0 else ""
+            tail = " " + (ngettext("and %(n)s other", "and %(n)s others", more) % {"n": more}) if more > 0 else ""
             lines.append(_section_heading(section, count) + " " + ", ".join(codes) + tail)
-    lines.append(gettext("The queue: %(link)s") % params)
+    if with_link:
+        lines.append(gettext("The queue: %(link)s") % params)
     return subject, "\n\n".join(lines)
