@@ -208,3 +208,17 @@ def test_the_morning_digest_goes_once_per_cell_per_day(smtp, forwarded, make_com
     assert digest.send_morning(now=now + timedelta(days=1)) == 1
     notify.deliver_pending()
     assert len(smtp.to("cell@meerut.example")) == 2
+
+
+@pytest.mark.django_db
+def test_hq_sees_who_was_told_in_the_admin(client_for, forwarded, meerut_cell, hq):
+    complaint = forwarded("meerut")
+    escalation.climb(now=complaint.sla_due_at + timedelta(minutes=1))
+    client = client_for(hq)
+    listing = client.get(reverse("admin:dashboard_notification_changelist"), {"q": complaint.tracking_code})
+    assert listing.status_code == 200 and "meerut-cell" in listing.content.decode()
+    item = Notification.objects.get(recipient=meerut_cell)
+    assert client.get(reverse("admin:dashboard_notification_change", args=[item.pk])).status_code == 200
+    # Tried: changing or deleting an alert from the admin; both are refused.
+    assert client.post(reverse("admin:dashboard_notification_delete", args=[item.pk]), {"post": "yes"}).status_code == 403
+    assert Notification.objects.filter(pk=item.pk).exists()
