@@ -27,6 +27,7 @@ from complaints.escalation_models import EscalationLevel
 from districts.models import CellContact, Role, StaffProfile, Unit
 
 from .notification_models import Delivery, DeliveryStatus, Notification, NotificationKind
+from .notify_backends import TransientError
 
 log = logging.getLogger("dashboard.notify")
 
@@ -126,8 +127,6 @@ def deliver_pending(limit=200):
                 raise LookupError(f"no backend for channel {delivery.channel!r}")
             backend.send(delivery.notification)
         except Exception as exc:  # noqa: BLE001  (any failure is recorded on the row, never lost)
-            from .notify_backends import TransientError
-
             transient = isinstance(exc, TransientError) and delivery.attempts < settings.NOTIFICATION_MAX_ATTEMPTS
             outcome, error = ("retry" if transient else "failed"), f"{type(exc).__name__}: {exc}"[:300]
             log.warning("delivery %s on %s: %s", pk, delivery.channel, error)
