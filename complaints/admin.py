@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Unit
 
 from . import lifecycle, redaction, scoping
-from .models import Category, Complaint, Event, LexiconTerm, Message
+from .models import Category, Complaint, EscalationStep, Event, LexiconTerm, Message
 
 
 @admin.register(Category)
@@ -224,3 +224,11 @@ class LexiconTermAdmin(admin.ModelAdmin):
     search_fields = ("term", "source", "requires")
     list_editable = ("is_active",)
     fields = ("term", "term_class", "language", "requires", "source", "is_active")
+
+
+@admin.register(EscalationStep)
+class EscalationStepAdmin(admin.ModelAdmin):
+    """HQ sets how long each level of the escalation ladder has before the next one is told."""
+
+    list_display = ("level", "minutes")
+    list_editable = ("minutes",)

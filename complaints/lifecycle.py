@@ -262,7 +262,11 @@ def _transition(complaint, action, actor, expected_version, mutate, *, note="", 
             raise IllegalTransition(action, fresh.status)
         from_status = fresh.status
         extra = mutate(fresh) or {}
-        event_action, fresh.status = route(fresh) if route else (action, target)
+        event_action, to_status = route(fresh) if route else (action, target)
+        if to_status != from_status:
+            # A new state waits for a new deadline: the escalation ladder starts again from the bottom.
+            fresh.escalation_level, fresh.escalation_due_at = "", None
+        fresh.status = to_status
         fresh.version += 1
         fresh.save()
         _record(fresh, event_action, actor, from_status=from_status, note=note, data={**(data or {}), **extra}, at=at)
@@ -839,6 +843,26 @@ def hand_to_112(complaint, *, actor=None, note="", reference="", expected_versio
         return {"reference": reference, "priority": c.priority, "urgent_terms": list(c.urgent_terms or [])}
 
     return _change(complaint, "hand_to_112", actor, expected_version, mutate, note=note)
+
+
+def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=None):
+    """Climb one step of the escalation ladder (complaints.escalation decides which): the complaint's level
+    and the step's deadline, and an "escalation_step" event naming the unit now told. The level read under
+    the row lock must still be `from_level`, and the complaint still open and past its deadline; otherwise
+    someone acted or another worker climbed first, and nothing is written (returns None)."""
+    actor = _as_actor(actor)
+    at = at or timezone.now()
+    with transaction.atomic():
+        fresh = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if (fresh.escalation_level != from_level or fresh.status not in OPEN_STATUSES
+                or fresh.sla_due_at is None or fresh.sla_due_at >= at):
+            return None
+        fresh.escalation_level, fresh.escalation_due_at = to_level, due_at
+        fresh.version += 1
+        fresh.save()
+        return _record(fresh, "escalation_step", actor, from_status=fresh.status, at=at,
+                       data={"from_level": from_level, "level": to_level, "unit": unit.slug, "unit_id": unit.pk,
+                             "due": due_at.isoformat(), "sla_due": fresh.sla_due_at.isoformat()})
 
 
 def record(complaint, action, *, actor=None, note="", data=None):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import PoliceStation, Unit
 
+from .escalation_models import EscalationLevel, EscalationStep  # noqa: F401  (the ladder's rows)
 from .triage.terms import LANGUAGES as TERM_LANGUAGES, TermClass
 
 
@@ -205,6 +206,12 @@ class Complaint(models.Model):
     # against it. Empty for complaints forwarded before it was kept.
     noted_due_at = models.DateTimeField(_("deadline for noted"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The escalation ladder (complaints.escalation): the level an overdue complaint has climbed to (cell,
+    # range, zone, HQ; empty while it is not escalated) and when that step's time runs out. Written by
+    # lifecycle.escalate; any change of state clears both, so a new deadline starts a new ladder.
+    escalation_level = models.CharField(_("escalation level"), max_length=10, blank=True, db_default="",
+                                        choices=EscalationLevel.choices)
+    escalation_due_at = models.DateTimeField(_("escalation step due"), null=True, blank=True)
 
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Bumped by every lifecycle change, so a form or API client holding an old copy can be told it is stale.

@@ -23,3 +23,4 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
 
 from . import review_admin  # noqa: E402,F401  (honour-roll rules, decided rolls, filed weekly reports)
+from . import notification_admin  # noqa: E402,F401  (alerts sent and their deliveries, read-only)

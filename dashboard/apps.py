@@ -10,3 +10,5 @@ class DashboardConfig(AppConfig):
     def ready(self):
         # Connects the receiver that keeps Complaint.sla_due_at current.
         from . import sla  # noqa: F401
+        # Connects the receiver that posts an escalation step's alerts in the step's transaction.
+        from . import notify  # noqa: F401

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "nudge": _("Nudged by supervisor"),
     "request_transfer": _("Transfer requested"),
     "escalated": _("Escalated: past the deadline"),
+    "escalation_step": _("Escalated to the next level"),
     "hand_to_112": _("Handed over to Dial 112"),
     "citizen_satisfied": _("Complainant says satisfied"),
     "reopen_requested": _("Asked to look at it again"),

@@ -89,3 +89,4 @@ class CannedReply(models.Model):
 
 
 from .review_models import HonourRoll, HonourRule, WeeklyReport  # noqa: E402,F401  (the weekly review's rows)
+from .notification_models import Delivery, Notification  # noqa: E402,F401  (the bell's and the mail's rows)

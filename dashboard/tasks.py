@@ -39,3 +39,31 @@ def warm_spikes():
     from . import spikes
 
     return len(spikes.warm_recent()["spikes"])
+
+
+@shared_task(name="dashboard.tasks.escalation_climb", ignore_result=True)
+def escalation_climb(limit=500):
+    """Climb the escalation ladder one step for each complaint due one, then send the alerts (beat)."""
+    from complaints import escalation
+
+    from . import notify
+
+    steps = len(escalation.climb(limit=limit))
+    return {"steps": steps, **notify.deliver_pending()}
+
+
+@shared_task(name="dashboard.tasks.deliver_notifications", ignore_result=True)
+def deliver_notifications(limit=200):
+    """Send waiting notifications, including retries (beat)."""
+    from . import notify
+
+    return notify.deliver_pending(limit=limit)
+
+
+@shared_task(name="dashboard.tasks.morning_digest", ignore_result=True)
+def morning_digest():
+    """Each cell's morning digest of what waits for it (beat: 08:00 IST), then send it."""
+    from . import digest, notify
+
+    made = digest.send_morning()
+    return {"digests": made, **notify.deliver_pending(limit=10_000)}

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .views import complaint, handover, home, inbox, ingest, intake, league, queue, replies, review, search, security
-from .views import accounts, approvals, cell, costs, directory, watched_accounts, watches
+from .views import accounts, approvals, cell, costs, directory, notifications, watched_accounts, watches
 
 app_name = "dashboard"
 
@@ -56,4 +56,7 @@ urlpatterns = [
     path("cells/<slug:slug>/chase/", directory.chase, name="directory_chase"),
     path("cells/stations-import/", directory.import_stations, name="directory_import"),
     re_path(r"^export/cells\.(?P<fmt>csv|xlsx)$", directory.export, name="export_directory"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notification_read, name="notifications_read"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
 ]

@@ -344,6 +344,26 @@ CELERY_BEAT_SCHEDULE["dashboard-sla-sweep"] = {
     "schedule": SLA_SWEEP_SECONDS,
     "kwargs": {"limit": 500},
 }
+# Escalation and notifications (complaints/escalation.py, dashboard/notify.py): the ladder climbs every
+# ESCALATION_SWEEP_SECONDS; waiting deliveries (and retries) go out every NOTIFICATION_SEND_SECONDS; each
+# cell's digest at 08:00 IST. E-mail goes through Django's mail, configured by one URL, e.g.
+# smtp+tls://user:password@mail.example:587 (the default prints the mails on the console).
+ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
+NOTIFICATION_SEND_SECONDS = env.int("NOTIFICATION_SEND_SECONDS", default=60)
+NOTIFICATION_BACKENDS = env.list("NOTIFICATION_BACKENDS", default=[
+    "dashboard.notify_backends.EmailBackend", "dashboard.notify_backends.ConsoleBackend"])
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=3)
+vars().update(env.email_url_config(env.str("EMAIL_URL", default="consolemail://")))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+CELERY_BEAT_SCHEDULE["escalation-climb"] = {
+    "task": "dashboard.tasks.escalation_climb", "schedule": ESCALATION_SWEEP_SECONDS, "kwargs": {"limit": 500},
+}
+CELERY_BEAT_SCHEDULE["notifications-send"] = {
+    "task": "dashboard.tasks.deliver_notifications", "schedule": NOTIFICATION_SEND_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["cell-morning-digest"] = {
+    "task": "dashboard.tasks.morning_digest", "schedule": crontab(minute=0, hour=8),
+}
 # Keeps HQ's default league view (last 30 days) computed; a little more often than it expires.
 CELERY_BEAT_SCHEDULE["dashboard-league-warm"] = {
     "task": "dashboard.tasks.warm_league",

@@ -1,0 +1,96 @@
+"""The escalation ladder: an open complaint past its SLA deadline climbs one level at a time, the unit's
+cell first, then its range, its zone and HQ, each level given its own time (EscalationStep rows HQ edits in the
+admin, else DEFAULT_MINUTES) before the next is told.
+
+    deadline passed           → cell   (due: now + cell minutes)
+    cell's time ran out       → range  (due: now + range minutes)
+    range's time ran out      → zone   (due: now + zone minutes)
+    zone's time ran out       → HQ     (the top; nothing climbs past it)
+
+Only complaints with a unit climb (forwarding is HQ's own clock). Each step is one lifecycle.escalate call,
+which records the level on the complaint and an "escalation_step" event; any change of state (noted,
+resolved, transferred...) clears the level, so the complaint stops climbing and a later deadline starts a
+new ladder. Who is told, and how, is the notifying side's business (dashboard.notify listens for the
+event); this module never imports it.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from districts.models import Unit, UnitType
+
+from . import lifecycle
+from .escalation_models import LADDER, EscalationLevel, EscalationStep
+from .models import OPEN_STATUSES, Complaint, Status
+
+log = logging.getLogger(__name__)
+
+ACTOR = lifecycle.Actor(name="escalation")
+# Used for a level without a row (the migration creates rows with these values).
+DEFAULT_MINUTES = {"cell": 60, "range": 120, "zone": 240, "hq": 480}
+LEVEL_UNIT_TYPE = {EscalationLevel.RANGE: UnitType.RANGE, EscalationLevel.ZONE: UnitType.ZONE,
+                   EscalationLevel.HQ: UnitType.STATE}
+
+
+def step_minutes():
+    """{level: minutes} from HQ's rows, DEFAULT_MINUTES filling any level without one."""
+    minutes = dict(DEFAULT_MINUTES)
+    minutes.update(EscalationStep.objects.values_list("level", "minutes"))
+    return minutes
+
+
+def unit_at(unit, level):
+    """The unit that answers for `unit`'s complaints at `level`, or None when its tree has no such level."""
+    if unit is None:
+        return None
+    if level == EscalationLevel.CELL:
+        return unit
+    wanted = LEVEL_UNIT_TYPE[level]
+    found = next((u for u in unit.ancestors() if u.unit_type == wanted), None)
+    if found is None and level == EscalationLevel.HQ:
+        found = Unit.objects.filter(unit_type=UnitType.STATE).first()
+    return found
+
+
+def next_step(unit, current):
+    """(level, unit) of the next rung above `current` ("" = not escalated) that exists for `unit`."""
+    start = 0 if not current else LADDER.index(current) + 1
+    for level in LADDER[start:]:
+        found = unit_at(unit, level)
+        if found is not None:
+            return level, found
+    return None, None
+
+
+def due(now=None):
+    """Open complaints with a unit whose deadline passed and whose current step's time ran out (or that
+    have not started climbing), below the top of the ladder."""
+    now = now or timezone.now()
+    return (Complaint.objects.filter(status__in=OPEN_STATUSES, unit__isnull=False, sla_due_at__lt=now)
+            .exclude(status=Status.NEW)
+            .filter(Q(escalation_level="") | Q(escalation_due_at__lte=now))
+            .exclude(escalation_level=EscalationLevel.HQ))
+
+
+def climb(now=None, limit=500):
+    """Take one step for every complaint due one (oldest deadline first); returns the step events. Safe to
+    run twice or in two workers at once: lifecycle.escalate re-reads the level under the row lock."""
+    now = now or timezone.now()
+    minutes = step_minutes()
+    events = []
+    rows = due(now).select_related("unit").order_by("sla_due_at", "pk")[:limit]
+    for complaint in rows:
+        level, unit = next_step(complaint.unit, complaint.escalation_level)
+        if level is None:
+            continue
+        event = lifecycle.escalate(
+            complaint, from_level=complaint.escalation_level, to_level=level, unit=unit,
+            due_at=now + timedelta(minutes=minutes[level]), actor=ACTOR, at=now)
+        if event is not None:
+            events.append(event)
+    if events:
+        log.info("escalation: %s complaint(s) climbed a step", len(events))
+    return events

@@ -1,0 +1,111 @@
+"""What a notification says: its subject and text, written when it is read or sent, in the language of
+whoever reads it (the bell: the page's language; e-mail and other channels: the recipient's)."""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+
+from complaints.dates import HINDI_MONTHS, ist
+from districts.models import Unit
+
+from .notification_models import NotificationKind
+
+# The digest's sections, in the order they are read.
+DIGEST_SECTIONS = ("overdue", "waiting_noted", "urgent", "reopen_requests")
+
+
+def render(notification):
+    """(subject, text) in the recipient's language, for e-mail and the other channels: the text ends with
+    the address to open."""
+    with translation.override(notification.language or settings.LANGUAGE_CODE):
+        return describe(notification, with_link=True)
+
+
+def describe(notification, with_link=False):
+    """(subject, text) in the active language; on the bell's page the subject is the link."""
+    if notification.kind == NotificationKind.DIGEST:
+        return _digest(notification, with_link)
+    return _escalation(notification, with_link)
+
+
+def link(notification):
+    """Where the bell's item leads: the complaint, or the cell's queue for a digest."""
+    if notification.kind == NotificationKind.DIGEST:
+        return reverse("dashboard:queue")
+    return reverse("dashboard:complaint", args=[notification.data.get("code", "")])
+
+
+def _absolute(path):
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def _unit_name(unit_id):
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    return unit.display_name() if unit else "-"
+
+
+def _when(value):
+    return ist(parse_datetime(value)) if isinstance(value, str) else ist(value)
+
+
+def _escalation(n, with_link):
+    d = n.data
+    params = {"code": d.get("code", ""), "unit": _unit_name(d.get("unit_id")), "cell": _unit_name(d.get("cell_id")),
+              "deadline": _when(d.get("sla_due")), "due": _when(d.get("due")),
+              "link": _absolute(link(n))}
+    subject = gettext("Escalated to %(unit)s: complaint %(code)s is past its deadline") % params
+    lines = [gettext("Complaint %(code)s, with %(cell)s, was due by %(deadline)s and is still waiting.") % params]
+    if d.get("top"):
+        lines.append(gettext("It is now escalated to %(unit)s, the last level.") % params)
+    else:
+        lines.append(gettext("It is now escalated to %(unit)s. If it is still waiting at %(due)s, it goes to "
+                             "the next level.") % params)
+    if with_link:
+        lines.append(gettext("Open the complaint: %(link)s") % params)
+    return subject, "\n\n".join(lines)
+
+
+def day_label(value):
+    """'1 Dec 2026', in Hindi '1 दिसंबर 2026'."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if (translation.get_language() or "").startswith("hi"):
+        return f"{value.day} {HINDI_MONTHS[value.month - 1]} {value.year}"
+    return date_format(value, "j M Y")
+
+
+def _section_heading(section, n):
+    if section == "overdue":
+        return ngettext("%(n)s complaint is past its deadline:", "%(n)s complaints are past their deadline:",
+                        n) % {"n": n}
+    if section == "waiting_noted":
+        return ngettext("%(n)s complaint waits for Noted:", "%(n)s complaints wait for Noted:", n) % {"n": n}
+    if section == "urgent":
+        return ngettext("%(n)s urgent complaint is open:", "%(n)s urgent complaints are open:", n) % {"n": n}
+    return ngettext("%(n)s request to reopen waits for a decision:",
+                    "%(n)s requests to reopen wait for a decision:", n) % {"n": n}
+
+
+def _digest(n, with_link):
+    d = n.data
+    params = {"unit": _unit_name(n.unit_id), "date": day_label(d.get("day")),
+              "link": _absolute(reverse("dashboard:queue"))}
+    subject = gettext("What waits for %(unit)s on %(date)s") % params
+    lines = []
+    for section in DIGEST_SECTIONS:
+        count = d.get("counts", {}).get(section, 0)
+        if count:
+            codes = d.get("codes", {}).get(section, [])
+            more = count - len(codes)
+            tail = " " + (ngettext("and %(n)s other", "and %(n)s others", more) % {"n": more}) if more > 0 else ""
+            lines.append(_section_heading(section, count) + " " + ", ".join(codes) + tail)
+    if with_link:
+        lines.append(gettext("The queue: %(link)s") % params)
+    return subject, "\n\n".join(lines)
