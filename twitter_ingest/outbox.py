@@ -67,7 +67,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from complaints import public
+from complaints import public, reasons
 from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
@@ -587,7 +587,7 @@ def send_claimed(row):
         failures = row.failures + (retry.at is None)
         if failures >= settings.X_OUTBOX_MAX_ATTEMPTS and retry.at is None:
             _finish(row, status=OutboxStatus.DEAD, failures=failures,
-                    reason=f"Gave up after {failures} attempts: {retry.reason}"[:500])
+                    reason=reasons.encode(reasons.GAVE_UP, count=failures, detail=retry.reason))
             return OutboxStatus.DEAD
         at = retry.at or timezone.now() + _backoff(failures)
         if row.post_requested_at is not None:
@@ -624,7 +624,7 @@ def _send(row):
         elif parent.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
             raise _Retry("waiting for the tweet it answers to be posted", timezone.now() + timedelta(seconds=30))
         else:
-            _finish(row, status=OutboxStatus.MANUAL, reason="The tweet it answers was not posted by the system.")
+            _finish(row, status=OutboxStatus.MANUAL, reason=reasons.encode(reasons.ANSWERS_A_TWEET_NOT_OURS))
             return OutboxStatus.MANUAL
     token, secret = _credentials(row.account)
     if not xclient.can_post(token, secret):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from complaints import lifecycle
+from complaints import lifecycle, reasons
 from complaints.models import Status
 from districts.models import AccountKind, XAccount
 
@@ -52,7 +52,7 @@ def file_as_complaint(pk, user):
         row.filed_as = complaint
         row.save(update_fields=["filed_as"])
         Mention.objects.filter(pk=mention.pk).update(outcome=Outcome.COMPLAINT, complaint=complaint,
-                                                     reason=f"filed by hand by {user}"[:300])
+                                                     reason=reasons.encode(reasons.FILED_BY_HAND, user=str(user)))
     return complaint
 
 

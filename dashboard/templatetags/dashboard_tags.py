@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext as _
 
-from complaints import dates
+from complaints import dates, reasons
 
 from ..labels import ACTION_LABELS
 
@@ -15,6 +15,12 @@ register = template.Library()
 @register.filter
 def ist(value):
     return dates.ist(value)
+
+
+@register.filter
+def reason_text(value):
+    """A reason stored as a message code (complaints.reasons) in the reader's language; older rows as stored."""
+    return reasons.describe(value)
 
 
 def _span(delta):

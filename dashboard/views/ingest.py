@@ -33,6 +33,7 @@ def health(request):
     summary = ingest_bridge.health_summary()
     return render(request, "dashboard/health.html", {
         "available": summary is not None, "rows": _flatten(summary) if summary is not None else [],
+        "rejected": ingest_bridge.rejected_inputs() or [],
     })
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from complaints import lifecycle
 from districts.models import XAccount
+from complaints import reasons
 from twitter_ingest import outbox
 from twitter_ingest.models import (
     AccountCredential, ForwardMode, Outbox, OutboxKind, OutboxStatus, ReplyTemplate, UnitPostingPolicy,
@@ -132,7 +133,7 @@ def test_transient_errors_back_off_then_dead_letter(citizen_complaint, fake_x, s
     Outbox.objects.update(next_attempt_at=timezone.now())
     fake_x.fake.faults.insert(0, {"route": "tweets", "status": 503, "count": 5})   # the look-up fails too
     assert outbox.send_due() == {"dead": 1}
-    assert "Gave up after 2 attempts" in Outbox.objects.get().reason
+    assert "Gave up after 2 failed attempts" in reasons.describe_in("en", Outbox.objects.get().reason)
 
 
 def test_429_waits_for_the_reset(citizen_complaint, fake_x, settings):

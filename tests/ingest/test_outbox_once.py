@@ -12,6 +12,7 @@ from django.core.management.base import SystemCheckError
 from django.utils import timezone
 
 from complaints import lifecycle
+from complaints import reasons
 from twitter_ingest import outbox
 from twitter_ingest.models import Outbox, OutboxStatus
 
@@ -257,7 +258,7 @@ def test_only_x_failures_count_towards_giving_up(sending, settings):
     Outbox.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
     sending.fake.faults.append({"route": "tweets", "status": 503})
     assert outbox.send_due() == {"dead": 1}
-    assert "Gave up after 2 attempts" in Outbox.objects.get(pk=row.pk).reason
+    assert "Gave up after 2 failed attempts" in reasons.describe_in("en", Outbox.objects.get(pk=row.pk).reason)
 
 
 def test_texts_are_compared_as_x_serves_them():
