@@ -69,7 +69,8 @@ class PollRunAdmin(ReadOnlyAdmin):
 @admin.register(AccountState)
 class AccountStateAdmin(admin.ModelAdmin):
     list_display = ("account", "since_id", "last_success_at", "paused_reason", "rate_limited_until", "failures")
-    readonly_fields = ("last_poll_at", "last_success_at", "last_overlap_at", "paused_at", "failures", "last_error_shown")
+    readonly_fields = ("last_poll_at", "last_success_at", "last_overlap_at", "paused_at", "failures",
+                       "last_error_shown")
     fields = ("account", "user_id", "since_id", "paused_reason", "rate_limited_until", "retry_after",
               *readonly_fields)
 

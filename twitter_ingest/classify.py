@@ -119,9 +119,11 @@ def decide(*, judgement, text, ref_types, author_id, username, author_unit_id, i
         if read == Reading.STATUS_REQUEST:
             return Decision(Kind.STATUS_REQUEST, thread, reasons.encode(reasons.STATUS_IN_THREAD))
         if read in (Reading.APPRECIATION, Reading.GREETING):
-            return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.THANKS), {"reopen_request": False, "thanks": True})
+            return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.THANKS),
+                            {"reopen_request": False, "thanks": True})
         reopen = thread.status in (Status.RESOLVED, Status.CLOSED)
-        return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.REOPEN_REQUESTED) if reopen else "", {"reopen_request": reopen})
+        return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.REOPEN_REQUESTED) if reopen else "",
+                        {"reopen_request": reopen})
     if candidate_unit_id is not None and thread is not None and candidate_unit_id in thread.unit_subtree:
         return Decision(Kind.ACCOUNT_TO_CONFIRM, thread,
                         reasons.encode(reasons.ACCOUNT_TO_CONFIRM, handle=username))

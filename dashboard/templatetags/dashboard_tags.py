@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import timezone
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext as _
 
@@ -15,6 +16,12 @@ register = template.Library()
 @register.filter
 def ist(value):
     return dates.ist(value)
+
+
+@register.filter
+def num(value):
+    """A count as a figure to stand out, grouped in lakhs and crores (seva/formats): 12,34,567."""
+    return format_html('<span class="num">{}</span>', intcomma(value))
 
 
 @register.filter
