@@ -10,6 +10,7 @@ import json
 import re
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _, ngettext_lazy
 
 # What the ingest read a mention as (twitter_ingest.classify).
@@ -35,6 +36,8 @@ REPLY_FROM_OTHER_UNIT = "reply_from_other_unit"
 NOTED_BY_REPLY = "noted_by_reply"
 ALREADY_FILED = "already_filed"
 FILED_BY_HAND = "filed_by_hand"
+ALREADY_DECIDED = "already_decided"
+ALREADY_REGISTERED = "already_registered"
 NOT_FILED_ERROR = "not_filed_error"
 NOT_FILED_REFUSED = "not_filed_refused"
 # Where a new complaint was placed (twitter_ingest.gazetteer, the learned model).
@@ -64,8 +67,26 @@ UNREADABLE = "unreadable"
 FILING_FAILED = "filing_failed"
 FAILURES_IN_A_ROW = "failures_in_a_row"
 NOT_AN_INCIDENT = "not_an_incident"
+# Timeline entries the ingest and the merge write (twitter_ingest.filing, deletions; lifecycle.merge).
+TEXT_CUT = "text_cut"
+FOLLOW_UP_OF = "follow_up_of"
+MERGED_AUTOMATICALLY = "merged_automatically"
+DELETED_ON_X_OWN = "deleted_on_x_own"
+DELETED_ON_X_THREAD = "deleted_on_x_thread"
+MESSAGES_MOVED = "messages_moved"
 # The outbox's sender (twitter_ingest.outbox).
 GAVE_UP = "gave_up"
+RETRY_RATE_LIMITED = "retry_rate_limited"
+RETRY_TRANSIENT = "retry_transient"
+WAITING_FOR_PARENT = "waiting_for_parent"
+ACCOUNT_RATE_LIMIT = "account_rate_limit"
+POSTING_OFF = "posting_off"
+NO_ACCOUNT_CREDENTIALS = "no_account_credentials"
+FOUND_POSTED_EARLIER = "found_posted_earlier"
+UNSURE_POSTED = "unsure_posted"
+X_REFUSED = "x_refused"
+POSTING_UNAVAILABLE = "posting_unavailable"
+X_SAYS_ALREADY_POSTED = "x_says_already_posted"
 ANSWERS_A_TWEET_NOT_OURS = "answers_a_tweet_not_ours"
 
 MESSAGES = {
@@ -92,6 +113,8 @@ MESSAGES = {
     NOTED_BY_REPLY: _("Noted recorded by the unit's reply."),
     ALREADY_FILED: _("Already filed as %(code)s."),
     FILED_BY_HAND: _("Filed by hand by %(user)s."),
+    ALREADY_DECIDED: _("Already decided: %(state)s."),
+    ALREADY_REGISTERED: _("@%(handle)s is already registered for %(unit)s."),
     NOT_FILED_ERROR: _("Could not be filed because of an error: %(detail)s"),
     NOT_FILED_REFUSED: _("Could not be filed: %(detail)s"),
     TAGGED: _("Tagged @%(handle)s: %(unit)s."),
@@ -118,11 +141,37 @@ MESSAGES = {
     FILING_FAILED: _("Filing failed: %(detail)s"),
     FAILURES_IN_A_ROW: ngettext_lazy("%(count)s failure in a row.", "%(count)s failures in a row.", "count"),
     NOT_AN_INCIDENT: _("Not an incident (%(kind)s)."),
+    TEXT_CUT: _("Filed the first %(kept)s characters (X's longest post); the other %(cut)s are kept with the "
+                 "mention's raw JSON."),
+    FOLLOW_UP_OF: _("A follow-up of %(code)s, filed before its original arrived."),
+    MERGED_AUTOMATICALLY: _("%(code)s was this complaint's follow-up, filed before the original arrived; merged "
+                            "into it and its text added to the thread."),
+    DELETED_ON_X_OWN: _("The complaint's tweet (%(tweet)s) is no longer on X: found deleted on %(found_at)s, still "
+                        "there on %(last_seen_at)s. The copy as received is kept."),
+    DELETED_ON_X_THREAD: _("A tweet in its thread (%(tweet)s) is no longer on X: found deleted on %(found_at)s, "
+                           "still there on %(last_seen_at)s. The copy as received is kept."),
+    MESSAGES_MOVED: ngettext_lazy("%(count)s message of the duplicate moved to this thread.",
+                                  "%(count)s messages of the duplicate moved to this thread.", "count"),
     GAVE_UP: ngettext_lazy("Gave up after %(count)s failed attempt: %(detail)s",
                            "Gave up after %(count)s failed attempts: %(detail)s", "count"),
     ANSWERS_A_TWEET_NOT_OURS: _("The tweet it answers was not posted by the system."),
+    RETRY_RATE_LIMITED: _("X's rate limit (429): tried again once it resets."),
+    RETRY_TRANSIENT: _("A transient error at X: %(detail)s"),
+    WAITING_FOR_PARENT: _("Waiting for the tweet it answers to be posted."),
+    ACCOUNT_RATE_LIMIT: _("This account's posting limit is reached: tried again in a minute."),
+    POSTING_OFF: _("Not posted: posting is switched off (X_POST_ENABLED). Post the prepared text by hand, then "
+                   "mark it sent."),
+    NO_ACCOUNT_CREDENTIALS: _("Not posted: there are no credentials for this account. Post the prepared text by "
+                              "hand, then mark it sent."),
+    FOUND_POSTED_EARLIER: _("Found already posted by an earlier attempt."),
+    UNSURE_POSTED: _("Not sure whether an earlier attempt posted this (%(detail)s). Check the account's timeline, "
+                     "then mark it sent or post it by hand."),
+    X_REFUSED: _("X refused it (%(status)s): %(detail)s"),
+    POSTING_UNAVAILABLE: _("Posting unavailable (%(status)s: %(detail)s). Post by hand, then mark it sent."),
+    X_SAYS_ALREADY_POSTED: _("X reported it as already posted."),
 }
 
+GROUPED = {"kept", "cut"}  # counts shown in lakhs and crores (seva/formats)
 _HEAD = re.compile(r"\[([a-z0-9_]+)\]")
 _decoder = json.JSONDecoder()
 MAX_PARAM = 150
@@ -146,21 +195,36 @@ def named(unit):
     return {"en": unit.name_en, "hi": unit.name_hi or unit.name_en}
 
 
+def in_both(label):
+    """A translatable label (a choice's label) as a parameter, in English and in Hindi."""
+    found = {}
+    for language in ("en", "hi"):
+        with translation.override(language):
+            found[language] = str(label)
+    return found
+
+
 def decode(stored):
-    """[(code, params)] of a stored reason, or [] for one written without codes."""
+    """[(code, params)] of a stored reason, or [] for one written without codes. A field that cut the last
+    of several reasons short keeps the ones before it."""
     stored, pos, found = stored or "", 0, []
     while pos < len(stored):
         head = _HEAD.match(stored, pos)
         if not head or head.group(1) not in MESSAGES:
-            return []
+            return found if found and _cut_short(stored, pos) else []
         try:
             params, pos = _decoder.raw_decode(stored, head.end())
         except ValueError:
-            return []
+            return found if found and _cut_short(stored, pos) else []
         if not isinstance(params, dict):
             return []
         found.append((head.group(1), params))
     return found
+
+
+def _cut_short(stored, pos):
+    """Whether what is left from pos is the start of one more reason that a length limit cut off."""
+    return stored.startswith("[", pos)
 
 
 def code_of(stored):
@@ -199,6 +263,19 @@ def _shown(key, value):
         return str(value.get("hi") if hindi and value.get("hi") else value["en"])
     if isinstance(value, list):
         return ", ".join(_shown(key, v) for v in value)
+    if key.endswith("_at") and isinstance(value, str):  # a time, in IST with the month in the reader's language
+        from datetime import datetime
+
+        from .dates import ist
+
+        try:
+            return ist(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and value.startswith("[") and decode(value):  # a reason inside a reason
+        return describe(value)
+    if key in GROUPED and isinstance(value, int):
+        return number_format(value, force_grouping=True)
     if key == "status":
         from .models import Status
 
@@ -208,7 +285,7 @@ def _shown(key, value):
 
 def _cut(value):
     if isinstance(value, str):
-        return value[:MAX_PARAM]
+        return value if value.startswith("[") and decode(value) else value[:MAX_PARAM]
     if isinstance(value, dict):
         return {k: _cut(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from complaints import reasons, scoping
 
-from . import outbox
+from . import hold_reasons, outbox
 from .models import (
     AccountCredential, AccountState, DuplicateSuggestion, GoodWorkPost, Mention, Outbox, OutboxStatus, PollRun,
     RejectedInput, ReplyTemplate, UnitPostingPolicy,
@@ -139,9 +139,13 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Outbox)
 class OutboxAdmin(ScopedToComplaints, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "complaint", "account", "status", "attempts", "weight", "reason")
+    list_display = ("created_at", "kind", "complaint", "account", "status", "attempts", "weight", "reason_held")
     list_filter = ("status", "kind")
     search_fields = ("complaint__tracking_code", "text", "posted_tweet_id")
+
+    @admin.display(description=_("reason"))
+    def reason_held(self, obj):
+        return hold_reasons.describe(obj.reason)
     readonly_fields = ("kind", "complaint", "account", "in_reply_to_tweet_id", "idempotency_key", "attempts",
                        "posted_tweet_id", "sent_at", "marked_sent_by", "created_at", "claimed_at",
                        "failures", "lookback_from", "lookback_reads")

@@ -532,13 +532,12 @@ class Filer:
                     # expected_version: a person who acted on the follow-up meanwhile wins; it is left alone.
                     merged = lifecycle.merge(
                         orphan, root, actor=actor, expected_version=orphan.version,
-                        note=f"A follow-up of {root.tracking_code}, filed before its original arrived.")
+                        note=reasons.encode(reasons.FOLLOW_UP_OF, code=root.tracking_code))
                     fresh = lifecycle.add_note(root, orphan.text, actor=citizen, kind=MessageKind.CITIZEN,
                                                tweet_id=orphan.source_tweet_id)
                     fresh = lifecycle.record(fresh, "merged_automatically", actor=actor, data={
                         "merged": merged.tracking_code, "tweet_id": orphan.source_tweet_id, "original": root_tweet},
-                        note=f"{merged.tracking_code} was this complaint's follow-up, filed before the original "
-                             f"arrived; merged into it and its text added to the thread.").complaint
+                        note=reasons.encode(reasons.MERGED_AUTOMATICALLY, code=merged.tracking_code)).complaint
             except lifecycle.LifecycleError as exc:
                 log.warning("follow-up %s not merged into %s: %s", orphan.tracking_code, root.tracking_code, exc)
                 continue
@@ -662,8 +661,7 @@ class Filer:
     def _after_filing(self, env, decision, suggestion, complaint, dups):
         if env.text_cut:
             lifecycle.record(complaint, "text_cut", actor=INGEST, data={"kept": len(env.text), "cut": env.text_cut},
-                             note=f"Filed the first {len(env.text):,} characters (X's longest post); the other "
-                                  f"{env.text_cut:,} are kept with the mention's raw JSON.")
+                             note=reasons.encode(reasons.TEXT_CUT, kept=len(env.text), cut=env.text_cut))
         self.by_conversation.setdefault(complaint.conversation_id, complaint.pk)
         self.by_tweet[env.tweet_id] = complaint.pk
         self.complaints[complaint.pk] = complaint

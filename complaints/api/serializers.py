@@ -127,6 +127,7 @@ class EventSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["data"] = redaction.scrub(data["data"], self.context.get("hidden_codes", ()))
+        data["note"] = reasons.describe(data["note"])
         return data
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from complaints import reasons
+from complaints import lifecycle, reasons
 from dashboard import review_pdf
 from twitter_ingest.ledger_models import ChargeKind, XCharge
 from twitter_ingest.models import Mention, NotFiled, RejectedInput
@@ -177,3 +177,40 @@ def test_ids_in_forms_and_links_are_never_grouped(rejected_file, client_for, hq)
         body = client_for(hq, HTTP_ACCEPT_LANGUAGE=language).get(reverse("dashboard:not_filed")).content.decode()
         assert 'name="pk" value="1234567"' in body and "12,34,567" not in body
         assert "https://x.com/i/status/1861000000000000702" in body
+
+
+def test_timeline_entries_of_the_ingest_read_in_hindi(make_complaint, client_for, hq):
+    # Tried: a complaint filed from a tweet longer than X's longest post, read on the complaint page.
+    complaint = make_complaint()
+    lifecycle.record(complaint, "text_cut", data={"kept": 25000, "cut": 1234567},
+                     note=reasons.encode(reasons.TEXT_CUT, kept=25000, cut=1234567))
+    url = reverse("dashboard:complaint", args=[complaint.tracking_code])
+    hindi = _hindi(client_for(hq)).get(url).content.decode()
+    assert "12,34,567" in hindi and "[text_cut]" not in hindi and "Filed the first" not in hindi
+    english = client_for(hq, HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
+    assert "Filed the first 25,000 characters (X&#x27;s longest post); the other 12,34,567 are kept" in english
+
+
+def test_a_refused_review_decision_says_why_in_hindi(rejected_file, client_for, hq):
+    row = NotFiled.objects.get()
+    client = _hindi(client_for(hq))
+    client.post(reverse("dashboard:not_filed"), {"action": "file", "pk": row.pk})
+    again = client.post(reverse("dashboard:not_filed"), {"action": "file", "pk": row.pk}, follow=True)
+    code = NotFiled.objects.get().filed_as.tracking_code
+    assert f"पहले से शिकायत {code} के रूप में दर्ज है।" in again.content.decode()
+
+
+def test_the_senders_reasons_on_the_complaint_page_read_in_hindi(client_for, hq, meerut_complaint, settings):
+    # Tried: posting switched off, so the forward to the unit is handed to a person; then gave up after X's errors.
+    from twitter_ingest import outbox
+    from twitter_ingest.models import Outbox
+
+    settings.X_POST_ENABLED = False
+    outbox.send_due()
+    row = Outbox.objects.filter(complaint=meerut_complaint).first()
+    assert row is not None and reasons.code_of(row.reason) == reasons.POSTING_OFF
+    url = reverse("dashboard:complaint", args=[meerut_complaint.tracking_code])
+    assert "पोस्ट नहीं हुआ: पोस्ट करना बंद है (X_POST_ENABLED)" in _hindi(client_for(hq)).get(url).content.decode()
+    nested = reasons.encode(reasons.GAVE_UP, count=2, detail=reasons.encode(reasons.RETRY_TRANSIENT, detail="503"))
+    assert reasons.describe_in("hi", nested) == "2 असफल प्रयासों के बाद छोड़ दिया: X पर अस्थायी त्रुटि: 503"
+    assert reasons.describe_in("en", nested) == "Gave up after 2 failed attempts: A transient error at X: 503"
