@@ -184,6 +184,7 @@ def run(replies=300, kills=50, fault_rate=0.1, max_life=0.35, post_latency=0.03,
         from django.core.management import call_command
         from django.db import connections
 
+        from complaints import reasons
         from twitter_ingest.models import Outbox
 
         with open(os.devnull, "w") as quiet:
@@ -254,10 +255,11 @@ def run(replies=300, kills=50, fault_rate=0.1, max_life=0.35, post_latency=0.03,
         "lookback_margin_seconds": margin, "double_posts": doubles, "lost": lost,
         "statuses": dict(statuses),
         "posts_on_x": len(posted), "posts_of_no_row": strays[:10],
-        "found_already_posted": sum(1 for r in rows if "already posted" in r["reason"]),
+        "found_already_posted": sum(1 for r in rows if reasons.code_of(r["reason"]) in (
+            reasons.FOUND_POSTED_EARLIER, reasons.X_SAYS_ALREADY_POSTED)),
         "lookback_reads": sum(r["lookback_reads"] for r in rows), "x_requests": requests,
         "max_attempts": max((r["attempts"] for r in rows), default=0),
-        "not_sent": [{"status": r["status"], "reason": r["reason"][:160]} for r in rows if r["status"] != "sent"][:10],
+        "not_sent": [{"status": r["status"], "reason": reasons.describe_in("en", r["reason"])[:160]} for r in rows if r["status"] != "sent"][:10],
         "wall_seconds": round(wall, 1), "total_seconds": round(time.monotonic() - started, 1),
     }
 

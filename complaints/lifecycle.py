@@ -28,7 +28,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from districts.models import PoliceStation, Unit, UnitType
 
-from . import codes, scoping, tally
+from . import codes, reasons, scoping, tally
 from .models import OPEN_STATUSES, Category, Channel, Complaint, Event, Message, MessageKind, Outcome, Priority, Status
 from .textclean import clean_text
 from .triage import fields as triage_fields
@@ -692,7 +692,7 @@ def merge(complaint, into, *, actor=None, expected_version=None, note=""):
         merged = _transition(complaint, "merge", actor, expected_version, mutate, note=note)
         if moved:
             record(into, "merged_in", actor=actor, data={"merged": merged.tracking_code, "moved_messages": moved},
-                   note=f"{len(moved)} message(s) of the duplicate moved to this thread.")
+                   note=reasons.encode(reasons.MESSAGES_MOVED, count=len(moved)))
     return merged
 
 

@@ -71,6 +71,15 @@ def health_summary():
     return health.summary()
 
 
+def rejected_inputs(limit=50):
+    """twitter_ingest.health.rejected(): the input lately rejected, with reasons in the reader's language;
+    None when the ingest side does not keep it."""
+    health = module("health")
+    if health is None or not hasattr(health, "rejected"):
+        return None
+    return health.rejected(limit)
+
+
 GOOD_WORK_FIELDS = ("pk", "handle", "text", "tweet_id", "created_at", "tweeted_at", "unit")
 
 

@@ -8,7 +8,8 @@ import logging
 from pathlib import Path
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, ngettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -23,10 +24,13 @@ NAME_WIDTH = 52
 
 
 def _fmt(value):
+    """A figure as the reader reads it: counts grouped in lakhs and crores (12,34,567; seva/formats)."""
     if value is None:
         return DASH
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return number_format(value, decimal_pos=1, force_grouping=True)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
     return str(value)
 
 
@@ -150,7 +154,9 @@ def render(data, language) -> bytes:
     pdf.heading(_("Units, by rank"), 11)
     _figures_table(pdf, _("Unit"), data["units"], hindi)
     if data["quiet_units"]:
-        pdf.para(_("%(n)s units received no complaints in the week and are not listed.") % {"n": data["quiet_units"]})
+        pdf.para(ngettext("%(n)s unit received no complaints in the week and is not listed.",
+                          "%(n)s units received no complaints in the week and are not listed.",
+                          data["quiet_units"]) % {"n": _fmt(data["quiet_units"])})
 
     pdf.heading(_("Not heard: forwarded, still open and never noted"))
     if not data["not_heard"]:
@@ -158,9 +164,9 @@ def render(data, language) -> bytes:
     for unit, listed in data["not_heard"]:
         shown = ", ".join(f"{c['code']} ({_fmt(c['hours'])} h)" for c in listed[:25])
         more = len(listed) - 25
-        text = f"{_name(unit, hindi)} ({len(listed)}): {shown}"
+        text = f"{_name(unit, hindi)} ({_fmt(len(listed))}): {shown}"
         if more > 0:
-            text += " " + _("and %(n)s more") % {"n": more}
+            text += " " + ngettext("and %(n)s more complaint", "and %(n)s more complaints", more) % {"n": _fmt(more)}
         pdf.para(text)
     pdf.para(_("Hours: since the complaint was forwarded, when this report was drawn."), 7)
 
@@ -173,11 +179,12 @@ def render(data, language) -> bytes:
         metric = str(HonourMetric(rule["metric"]).label)
         pdf.set_font("sans", "B", 9)
         pdf.multi_cell(0, 4.5, f"{rule['name_hi'] if hindi else rule['name_en']} ({metric}; "
-                       + _("at least %(n)s complaints") % {"n": rule["min_received"]} + ")",
+                       + ngettext("at least %(n)s complaint", "at least %(n)s complaints", rule["min_received"])
+                       % {"n": _fmt(rule["min_received"])} + ")",
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         lines = [f"{e['place']}. {(e['name_hi'] or e['name_en']) if hindi else e['name_en']}: {_fmt(e['value'])}"
                  + (f" ({_('month before')} {_fmt(e['previous'])})" if e.get("previous") is not None else "")
-                 + f" · {_('received')} {e['received']}" for e in roll.entries]
+                 + f" · {_('received')} {_fmt(e['received'])}" for e in roll.entries]
         pdf.para("; ".join(lines) if lines else _("None."))
 
     pdf.heading(_("Spikes of the week"))
@@ -186,11 +193,12 @@ def render(data, language) -> bytes:
              % {"min": data.get("spike_min", 5), "factor": data.get("spike_factor", 3)}, 7)
     if data["spikes"]:
         pdf.grid([_("Unit"), _("Hour (IST)"), _("Received"), _("Average before"), _("Times the average")],
-                 [[_name(s["unit"], hindi), timezone.localtime(s["hour"]).strftime("%d.%m.%Y %H:00"), s["count"],
-                   s["average"], s["ratio"]] for s in data["spikes"]],
+                 [[_name(s["unit"], hindi), timezone.localtime(s["hour"]).strftime("%d.%m.%Y %H:00"),
+                   _fmt(s["count"]), _fmt(s["average"]), _fmt(s["ratio"])] for s in data["spikes"]],
                  [NAME_WIDTH + 18, 40, 25, 30, 30])
         if data["spike_count"] > len(data["spikes"]):
-            pdf.para(_("%(n)s spikes in all; the largest are listed.") % {"n": data["spike_count"]})
+            pdf.para(ngettext("%(n)s spike in all; the largest are listed.",
+                              "%(n)s spikes in all; the largest are listed.", data["spike_count"]) % {"n": _fmt(data["spike_count"])})
     else:
         pdf.para(_("None."))
 

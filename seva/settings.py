@@ -127,6 +127,9 @@ LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The public tracking page ships its own Hindi catalogue; the project catalogue above wins where both have a string.
 LOCALE_PATHS.append(BASE_DIR / "templates" / "track" / "locale")
+# Counts read in lakhs and crores in both languages (seva/formats); only where a template asks (|intcomma),
+# so ids, years and form values stay as they are.
+FORMAT_MODULE_PATH = ["seva.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True

@@ -27,6 +27,7 @@ from twitter_ingest import api as _costs  # noqa: E402
 urlpatterns += [
     path("track/", include("complaints.tracking_urls")),
     path("api/v1/costs/", _costs.CostsView.as_view(), name="api-costs"),
+    path("api/v1/ingest/rejected/", _costs.RejectedInputView.as_view(), name="api-rejected-input"),
     path("api/v1/", include("complaints.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script under the CSP.

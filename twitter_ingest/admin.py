@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints import scoping
+from complaints import reasons, scoping
 
-from . import accounts, credentials, outbox
+from . import accounts, credentials, hold_reasons, outbox
 from .models import (
     AccountCredential, AccountState, AccountSwitch, DuplicateSuggestion, GoodWorkPost, Mention, MentionedAccount,
     Outbox, OutboxStatus, PollRun, RejectedInput, ReplyTemplate, UnitPostingPolicy, WatchedAccount,
@@ -31,6 +31,14 @@ class ScopedToComplaints:
         return queryset
 
 
+class ReasonShown:
+    """The stored reason (a message code, complaints.reasons) in the reader's language."""
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, obj):
+        return reasons.describe(obj.reason)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
@@ -40,8 +48,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(ScopedToComplaints, ReadOnlyAdmin):
-    list_display = ("tweet_id", "author_username", "outcome", "complaint", "tweeted_at", "source")
+class MentionAdmin(ScopedToComplaints, ReasonShown, ReadOnlyAdmin):
+    list_display = ("tweet_id", "author_username", "outcome", "reason_shown", "complaint", "tweeted_at", "source")
     list_filter = ("outcome", "source")
     search_fields = ("tweet_id", "author_username", "conversation_id")
     date_hierarchy = "received_at"
@@ -50,21 +58,30 @@ class MentionAdmin(ScopedToComplaints, ReadOnlyAdmin):
 @admin.register(PollRun)
 class PollRunAdmin(ReadOnlyAdmin):
     list_display = ("account", "kind", "started_at", "fetched", "filed", "lag_seconds", "rate_limit_remaining",
-                    "reached_800_cap", "error")
+                    "reached_800_cap", "error_shown")
     list_filter = ("kind", "reached_800_cap", "account")
+
+    @admin.display(description=_("error"))
+    def error_shown(self, obj):
+        return reasons.describe(obj.error)
 
 
 @admin.register(AccountState)
 class AccountStateAdmin(admin.ModelAdmin):
     list_display = ("account", "since_id", "last_success_at", "paused_reason", "rate_limited_until", "failures")
-    readonly_fields = ("last_poll_at", "last_success_at", "last_overlap_at", "paused_at", "failures", "last_error")
+    readonly_fields = ("last_poll_at", "last_success_at", "last_overlap_at", "paused_at", "failures",
+                       "last_error_shown")
     fields = ("account", "user_id", "since_id", "paused_reason", "rate_limited_until", "retry_after",
               *readonly_fields)
 
+    @admin.display(description=_("last error"))
+    def last_error_shown(self, obj):
+        return reasons.describe(obj.last_error)
+
 
 @admin.register(RejectedInput)
-class RejectedInputAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "source", "line", "reason")
+class RejectedInputAdmin(ReasonShown, ReadOnlyAdmin):
+    list_display = ("created_at", "source", "line", "reason_shown")
     search_fields = ("reason", "source")
 
 
@@ -122,9 +139,13 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Outbox)
 class OutboxAdmin(ScopedToComplaints, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "complaint", "account", "status", "attempts", "weight", "reason")
+    list_display = ("created_at", "kind", "complaint", "account", "status", "attempts", "weight", "reason_held")
     list_filter = ("status", "kind")
     search_fields = ("complaint__tracking_code", "text", "posted_tweet_id")
+
+    @admin.display(description=_("reason"))
+    def reason_held(self, obj):
+        return hold_reasons.describe(obj.reason)
     readonly_fields = ("kind", "complaint", "account", "in_reply_to_tweet_id", "idempotency_key", "attempts",
                        "posted_tweet_id", "sent_at", "marked_sent_by", "created_at", "claimed_at",
                        "failures", "lookback_from", "lookback_reads")

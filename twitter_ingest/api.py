@@ -1,5 +1,6 @@
 """GET /api/v1/costs/?month=YYYY-MM: the month's X bill for HQ (ledger.month_report), amounts in USD as
-strings so no float rounds them. The month is by UTC days, as X bills."""
+strings so no float rounds them. The month is by UTC days, as X bills. GET /api/v1/ingest/rejected/: the input the
+ingest could not file, each reason in the language asked for."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 
 from complaints.api.permissions import IsHQ
 
-from . import ledger
+from . import health, ledger
 
 
 def _money(value):
@@ -46,3 +47,23 @@ class CostsView(APIView):
                        "share": None if budget["share"] is None else round(float(budget["share"]), 4),
                        "level": budget["level"]},
         })
+
+
+class RejectedInputView(APIView):
+    """GET /api/v1/ingest/rejected/?limit=N: the input lately rejected (HQ only), newest first. `reason` is
+    in the language asked for (Accept-Language), `reason_code` the stable code to match on ("" for rows
+    stored before the codes)."""
+
+    permission_classes = [IsAuthenticated, IsHQ]
+
+    @extend_schema(
+        summary="Input the ingest could not file (HQ only)",
+        parameters=[OpenApiParameter("limit", int, description="at most this many rows, 1-200 (50 when left out)")],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        limit = request.query_params.get("limit", "50")
+        if not limit.isdigit() or not 1 <= int(limit) <= 200:
+            return Response({"limit": [_("Give the limit as a whole number from 1 to 200.")]}, status=400)
+        rows = health.rejected(int(limit))
+        return Response({"results": [{**row, "created_at": row["created_at"].isoformat()} for row in rows]})

@@ -24,7 +24,7 @@ The module only decides; filing.py carries the decision out through complaints.l
 import re
 from dataclasses import dataclass, field
 
-from complaints import codes
+from complaints import codes, reasons
 from complaints.models import Status
 from complaints.triage.judge import Context
 from complaints.triage.judge import Kind as Reading
@@ -102,34 +102,40 @@ def decide(*, judgement, text, ref_types, author_id, username, author_unit_id, i
     `candidate_unit_id`: for an account not on file whose reply takes the matter up, the unit its name or
     bio names (or None)."""
     if ref_types == {"retweeted"}:
-        return Decision(Kind.RETWEET, reason="pure retweet")
+        return Decision(Kind.RETWEET, reason=reasons.encode(reasons.RETWEET))
     if is_own:
-        return Decision(Kind.OWN_POST, reason="our own post")
+        return Decision(Kind.OWN_POST, reason=reasons.encode(reasons.OWN_POST))
     read = judgement.kind.value
     why = judgement.kind.evidence[0].rule if judgement.kind.evidence else ""
     if author_unit_id is not None:
         if thread is None:
-            return Decision(Kind.GOOD_WORK, reason="greeting from a unit" if read == Reading.GREETING
-                            else "unit post outside any complaint thread")
+            return Decision(Kind.GOOD_WORK, reason=reasons.encode(
+                reasons.UNIT_GREETING if read == Reading.GREETING else reasons.UNIT_POST))
         return _unit_reply(judgement, why, author_unit_id, thread)
     if code_complaint is not None and is_complainant(code_complaint, author_id, username):
-        return Decision(Kind.STATUS_REQUEST, code_complaint, f"asked for the status of {code_complaint.tracking_code}")
+        return Decision(Kind.STATUS_REQUEST, code_complaint, reasons.encode(reasons.STATUS_BY_CODE,
+                                                                       code=code_complaint.tracking_code))
     if thread is not None and is_complainant(thread, author_id, username):
         if read == Reading.STATUS_REQUEST:
-            return Decision(Kind.STATUS_REQUEST, thread, "asked for the status in the complaint's thread")
+            return Decision(Kind.STATUS_REQUEST, thread, reasons.encode(reasons.STATUS_IN_THREAD))
         if read in (Reading.APPRECIATION, Reading.GREETING):
-            return Decision(Kind.FOLLOW_UP, thread, "thanks", {"reopen_request": False, "thanks": True})
+            return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.THANKS),
+                            {"reopen_request": False, "thanks": True})
         reopen = thread.status in (Status.RESOLVED, Status.CLOSED)
-        return Decision(Kind.FOLLOW_UP, thread, "reopen requested" if reopen else "", {"reopen_request": reopen})
+        return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.REOPEN_REQUESTED) if reopen else "",
+                        {"reopen_request": reopen})
     if candidate_unit_id is not None and thread is not None and candidate_unit_id in thread.unit_subtree:
         return Decision(Kind.ACCOUNT_TO_CONFIRM, thread,
-                        f"Noted from @{username}, not on file, whose profile names the unit: HQ to confirm")
+                        reasons.encode(reasons.ACCOUNT_TO_CONFIRM, handle=username))
     if not own_words(text):
-        return Decision(Kind.EMPTY, reason="no words of its own (only mentions or links)")
+        return Decision(Kind.EMPTY, reason=reasons.encode(reasons.NO_OWN_WORDS))
     if read in (Reading.APPRECIATION, Reading.GREETING):
-        return Decision(Kind.APPRECIATION, reason=f"{read}: {_words(judgement)}", flags={"read": read})
+        return Decision(Kind.APPRECIATION, reason=reasons.encode(
+            reasons.READ_AS_GREETING if read == Reading.GREETING else reasons.READ_AS_APPRECIATION,
+            words=_words(judgement)), flags={"read": read})
     if read == Reading.NOISE:
-        return Decision(Kind.NOT_A_COMPLAINT, reason=f"not a complaint ({why}): {_words(judgement)}")
+        return Decision(Kind.NOT_A_COMPLAINT, reason=reasons.encode(
+            reasons.NOT_A_COMPLAINT, rule=why or "-", words=_words(judgement)))
     return Decision(Kind.COMPLAINT, thread, "", {"thread_of_other": thread is not None})
 
 
@@ -138,22 +144,24 @@ def _unit_reply(judgement, why, author_unit_id, thread):
     waiting = thread.status in (Status.FORWARDED, Status.REOPENED)
     if judgement.records_noted:
         if ours and waiting:
-            return Decision(Kind.NOTED, thread, f"noted by the complaint's unit: {_words(judgement)}")
-        why_not = "not the complaint's unit" if not ours else f"complaint is {thread.status}"
-        return Decision(Kind.DISTRICT_UPDATE, thread, f"'Noted' kept as a message: {why_not}",
+            return Decision(Kind.NOTED, thread, reasons.encode(reasons.NOTED_BY_UNIT,
+                                                                  words=_words(judgement)))
+        why_not = (reasons.encode(reasons.NOTED_NOT_THE_UNIT) if not ours
+                   else reasons.encode(reasons.NOTED_WRONG_STATUS, status=thread.status))
+        return Decision(Kind.DISTRICT_UPDATE, thread, why_not,
                         {"disposal": False, "notes": False})
     disposal = why == "unit_reports_outcome"
     notes = bool(judgement.notes_if_unnoted and ours and waiting and not thread.noted)
     if disposal:
-        reason = "reads like disposal: HQ to confirm"
+        reason = reasons.encode(reasons.READS_LIKE_DISPOSAL)
     elif judgement.not_concerned:
-        reason = "the unit says the place is another unit's: HQ to look"
+        reason = reasons.encode(reasons.ANOTHER_UNITS_PLACE)
     elif not ours:
-        reason = "reply from another unit"
+        reason = reasons.encode(reasons.REPLY_FROM_OTHER_UNIT)
     else:
         reason = ""
     if notes:
-        reason = f"{reason}; Noted recorded by the unit's reply" if reason else "Noted recorded by the unit's reply"
+        reason = reasons.both(reason, reasons.encode(reasons.NOTED_BY_REPLY))
     return Decision(Kind.DISTRICT_UPDATE, thread, reason,
                     {"disposal": disposal, "not_concerned": judgement.not_concerned, "notes": notes})
 

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from complaints import lifecycle
+from complaints import lifecycle, reasons
 
 from . import client as xclient
 from .models import Mention
@@ -110,9 +110,9 @@ def _record(ids, body):
             own = complaint.source_tweet_id == mention.tweet_id
             lifecycle.record(
                 complaint, "deleted_on_x", actor=LOOKUP,
-                note=(f"{'The complaint' if own else 'A tweet in its thread'} ({mention.tweet_id}) is no longer on X: "
-                      f"found deleted at {timezone.localtime(now):%d %b %Y %H:%M} IST (still there at "
-                      f"{timezone.localtime(last_seen):%d %b %Y %H:%M} IST). The copy as received is kept."),
+                note=reasons.encode(reasons.DELETED_ON_X_OWN if own else reasons.DELETED_ON_X_THREAD,
+                                    tweet=mention.tweet_id, found_at=now.isoformat(),
+                                    last_seen_at=last_seen.isoformat()),
                 data={"tweet_id": mention.tweet_id, "found_at": now.isoformat(), "last_seen_at": last_seen.isoformat(),
                       "own_tweet": own})
             deleted += 1

@@ -28,12 +28,12 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from complaints import lifecycle
+from complaints import lifecycle, reasons
 from complaints.models import Complaint, MessageKind, Status
 from complaints.triage import fields as triage_fields
 from complaints.triage import model as triage_model
 from complaints.triage.judge import judge
-from districts.models import XAccount
+from districts.models import Unit, XAccount
 
 from . import classify, evidence, outbox
 from .classify import Kind, ThreadComplaint
@@ -390,14 +390,14 @@ class Filer:
             log.exception("mention %s could not be filed", env.tweet_id)
             del good[kept[0]:], dups[kept[1]:], self.not_filed[kept[3]:], self.candidates[kept[4]:]
             self.recent = kept[2]
-            return Outcome.REJECTED, f"error: {type(exc).__name__}: {exc}", None
+            return Outcome.REJECTED, reasons.encode(reasons.NOT_FILED_ERROR, detail=f"{type(exc).__name__}: {exc}"), None
 
     def _file_one(self, env, mention, good, dups):
         try:
             return self._decide_and_act(env, mention, good, dups)
         except lifecycle.LifecycleError as exc:
             log.warning("mention %s not filed: %s", env.tweet_id, exc)
-            return Outcome.REJECTED, f"{type(exc).__name__}: {exc}", None
+            return Outcome.REJECTED, reasons.encode(reasons.NOT_FILED_REFUSED, detail=str(exc)), None
 
     def _decide_and_act(self, env, mention, good, dups):
         text = env.text
@@ -543,13 +543,12 @@ class Filer:
                     # expected_version: a person who acted on the follow-up meanwhile wins; it is left alone.
                     merged = lifecycle.merge(
                         orphan, root, actor=actor, expected_version=orphan.version,
-                        note=f"A follow-up of {root.tracking_code}, filed before its original arrived.")
+                        note=reasons.encode(reasons.FOLLOW_UP_OF, code=root.tracking_code))
                     fresh = lifecycle.add_note(root, orphan.text, actor=citizen, kind=MessageKind.CITIZEN,
                                                tweet_id=orphan.source_tweet_id)
                     fresh = lifecycle.record(fresh, "merged_automatically", actor=actor, data={
                         "merged": merged.tracking_code, "tweet_id": orphan.source_tweet_id, "original": root_tweet},
-                        note=f"{merged.tracking_code} was this complaint's follow-up, filed before the original "
-                             f"arrived; merged into it and its text added to the thread.").complaint
+                        note=reasons.encode(reasons.MERGED_AUTOMATICALLY, code=merged.tracking_code)).complaint
             except lifecycle.LifecycleError as exc:
                 log.warning("follow-up %s not merged into %s: %s", orphan.tracking_code, root.tracking_code, exc)
                 continue
@@ -609,7 +608,7 @@ class Filer:
         try:
             complaint = lifecycle.file_complaint(actor=INGEST, **spec)
         except lifecycle.DuplicateTweet as exc:
-            return Outcome.IGNORED, f"already filed as {exc.existing.tracking_code}", exc.existing.pk
+            return Outcome.IGNORED, reasons.encode(reasons.ALREADY_FILED, code=exc.existing.tracking_code), exc.existing.pk
         return self._after_filing(env, decision, suggestion, complaint, dups)
 
     def _complaint_spec(self, env, reading):
@@ -648,7 +647,7 @@ class Filer:
         for (env, outcome, reason, item), result in zip(pending, lifecycle.add_notes([p[3] for p in pending])):
             mention = self.claimed[env.tweet_id]
             if isinstance(result, lifecycle.LifecycleError):
-                self._settle(env, mention, Outcome.REJECTED, f"{type(result).__name__}: {result}", None)
+                self._settle(env, mention, Outcome.REJECTED, reasons.encode(reasons.NOT_FILED_REFUSED, detail=str(result)), None)
             else:
                 self._settle(env, mention, outcome, reason, item["complaint"].pk)
 
@@ -663,18 +662,17 @@ class Filer:
             suggestion = suggestion or _suggestion_of(spec, self.units)
             mention = self.claimed[env.tweet_id]
             if isinstance(result, lifecycle.DuplicateTweet):
-                settle(env, mention, Outcome.IGNORED, f"already filed as {result.existing.tracking_code}",
+                settle(env, mention, Outcome.IGNORED, reasons.encode(reasons.ALREADY_FILED, code=result.existing.tracking_code),
                        result.existing.pk)
             elif isinstance(result, lifecycle.LifecycleError):
-                settle(env, mention, Outcome.REJECTED, f"{type(result).__name__}: {result}", None)
+                settle(env, mention, Outcome.REJECTED, reasons.encode(reasons.NOT_FILED_REFUSED, detail=str(result)), None)
             else:
                 settle(env, mention, *self._after_filing(env, decision, suggestion, result, dups))
 
     def _after_filing(self, env, decision, suggestion, complaint, dups):
         if env.text_cut:
             lifecycle.record(complaint, "text_cut", actor=INGEST, data={"kept": len(env.text), "cut": env.text_cut},
-                             note=f"Filed the first {len(env.text):,} characters (X's longest post); the other "
-                                  f"{env.text_cut:,} are kept with the mention's raw JSON.")
+                             note=reasons.encode(reasons.TEXT_CUT, kept=len(env.text), cut=env.text_cut))
         self.by_conversation.setdefault(complaint.conversation_id, complaint.pk)
         self.by_tweet[env.tweet_id] = complaint.pk
         self.complaints[complaint.pk] = complaint
@@ -717,6 +715,7 @@ def _model_suggestions(specs):
     ranked = triage_model.predict_many([spec["text"] for spec in unplaced]) if unplaced else None
     if ranked is None:
         return
+    placed = []
     for spec, suggestions in zip(unplaced, ranked):
         spec["triage"] = {**spec["triage"], "model": suggestions.as_dict()}
         if not suggestions.unit:
@@ -724,8 +723,13 @@ def _model_suggestions(specs):
         slug, probability = suggestions.unit[0]
         unit_id = triage_fields.unit_id(slug)
         if unit_id and probability >= triage_model.SUGGEST_AT:
-            spec.update(suggested_unit_id=unit_id, suggestion_confidence=round(min(probability, 0.5) * 0.8, 2),
-                        suggestion_reason=f"model {suggestions.version}: {slug} ({probability:.0%})")
+            spec.update(suggested_unit_id=unit_id, suggestion_confidence=round(min(probability, 0.5) * 0.8, 2))
+            placed.append((spec, suggestions.version, unit_id, probability))
+    names = {u.pk: reasons.named(u) for u in Unit.objects.filter(pk__in={p[2] for p in placed}).only(
+        "name_en", "name_hi")} if placed else {}
+    for spec, version, unit_id, probability in placed:
+        spec["suggestion_reason"] = reasons.encode(reasons.MODEL_SUGGESTS, version=version, unit=names.get(unit_id, {
+            "en": str(unit_id)}), percent=round(probability * 100))
 
 
 def record_problems(problems, source, line=None):

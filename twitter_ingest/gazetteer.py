@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from complaints import reasons
 from districts.models import PoliceStation, Unit, UnitType, XAccount
 
 NUKTA = "\u093c"
@@ -151,7 +152,8 @@ class Gazetteer:
             unit_id = self.handles.get(handle.lower())
             if unit_id and self.units[unit_id].unit_type != UnitType.STATE:
                 unit = self.units[unit_id]
-                return Suggestion(unit, CONFIDENCE["handle"], f"tagged @{handle} → {unit.name_en}")
+                return Suggestion(unit, CONFIDENCE["handle"],
+                                  reasons.encode(reasons.TAGGED, handle=handle, unit=reasons.named(unit)))
         for source, value in (("text", text), ("location", location), ("place", place)):
             hits = self.find(value)
             if not hits:
@@ -161,14 +163,14 @@ class Gazetteer:
             unit = self.units[unit_id]
             if source == "text":
                 confidence = CONFIDENCE[kind]
-                reason = f"mentioned '{surface}' → {unit.name_en}"
+                code = reasons.UNIT_MENTIONED
             else:
                 confidence = CONFIDENCE[source]
-                label = "profile location" if source == "location" else "tweet place"
-                reason = f"{label} '{surface}' → {unit.name_en}"
+                code = reasons.PROFILE_LOCATION if source == "location" else reasons.TWEET_PLACE
+            reason = reasons.encode(code, surface=surface, unit=reasons.named(unit))
             if len(distinct) > 1:
                 confidence = round(confidence * 0.6, 2)
-                others = ", ".join(self.units[u].name_en for u in distinct[1:3])
-                reason += f" (also mentions {others})"
+                reason = reasons.both(reason, reasons.encode(
+                    reasons.ALSO_MENTIONS, units=[reasons.named(self.units[u]) for u in distinct[1:3]]))
             return Suggestion(unit, confidence, reason)
         return None

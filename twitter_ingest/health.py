@@ -4,7 +4,9 @@ also carries what a person reads first: its state (polling, behind, failing, sto
 far behind X it is, its last error as a code (the dashboard words it in the reader's language) and when
 it is polled next.
 Per account also: whether it reads and posts with its own tokens and the mentions addressed to it in
-the last 24 hours."""
+the last 24 hours.
+Errors and reasons in the engineers' figures are given in the active language (complaints.reasons),
+and the input lately rejected is listed."""
 
 import re
 from datetime import timedelta
@@ -13,6 +15,8 @@ from django.conf import settings
 
 from django.db.models import Count, Max
 from django.utils import timezone
+
+from complaints import reasons
 
 from . import credentials
 from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
@@ -26,11 +30,24 @@ _STATUS_CODES = {401: "unauthorized", 402: "credits", 403: "forbidden", 404: "no
 _NETWORK = ("Timeout", "ConnectionError", "ConnectTimeout", "ReadTimeout", "TwitterServerError")
 
 
+# The poller's stored reasons (complaints.reasons) whose words the page can give without reading X's answer.
+_REASON_CODES = {reasons.NO_CREDENTIALS: "no_credentials", reasons.RATE_LIMITED: "rate_limited",
+                 reasons.UNREADABLE: "unreadable", reasons.FILING_FAILED: "filing_failed"}
+
+
 def error_code(text):
-    """A short code for an error text of the poller, "" for none."""
+    """A short code for an error of the poller (a stored reason, or the plain text of older rows and of a
+    pause), "" for none."""
     text = (text or "").strip()
     if not text:
         return ""
+    for code, params in reasons.decode(text):
+        if code in _REASON_CODES:
+            return _REASON_CODES[code]
+        if code == reasons.FAILURES_IN_A_ROW:
+            continue
+        # X's own answer or the exception is the detail: read it as the older plain texts were.
+        return error_code(str(params.get("detail", ""))) or "other"
     match = _STATUS.match(text)
     if match:
         status = int(match.group(1))
@@ -104,7 +121,7 @@ def summary(runs_per_account=5):
             "rate_limited_until": state.rate_limited_until if state and state.rate_limited_until
             and state.rate_limited_until > now else None,
             "failures": state.failures if state else 0,
-            "last_error": state.last_error if state else "",
+            "last_error": reasons.describe(state.last_error) if state else "",
             "lag_seconds": last.lag_seconds if last else None,
             "rate_limit_remaining": last.rate_limit_remaining if last else None,
             "possible_gap": PollRun.objects.filter(account=account, reached_800_cap=True,
@@ -113,7 +130,7 @@ def summary(runs_per_account=5):
             "recent_runs": [{
                 "id": r.pk, "kind": r.kind, "started_at": r.started_at, "finished_at": r.finished_at,
                 "fetched": r.fetched, "filed": r.filed, "newest_id": r.newest_id, "lag_seconds": r.lag_seconds,
-                "error": r.error, "reached_800_cap": r.reached_800_cap, "outcomes": r.outcomes,
+                "error": reasons.describe(r.error), "reached_800_cap": r.reached_800_cap, "outcomes": r.outcomes,
             } for r in runs],
         })
     outbox_counts = dict(Outbox.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -125,3 +142,11 @@ def summary(runs_per_account=5):
         "mentions_last_24h": Mention.objects.filter(received_at__gte=now - timedelta(days=1)).count(),
         "rejected_last_24h": RejectedInput.objects.filter(created_at__gte=now - timedelta(days=1)).count(),
     }
+
+
+def rejected(limit=50):
+    """The input lately rejected, newest first, each reason in the active language (rows stored before the
+    reasons were codes read as they were written)."""
+    return [{"id": r.pk, "created_at": r.created_at, "source": r.source, "line": r.line,
+             "reason": reasons.describe(r.reason), "reason_code": reasons.code_of(r.reason), "excerpt": r.excerpt}
+            for r in RejectedInput.objects.order_by("-created_at", "-id")[:limit]]

@@ -10,7 +10,7 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
 
-from complaints import personal_data
+from complaints import personal_data, reasons
 
 from .models import Outbox, OutboxKind, OutboxStatus
 
@@ -71,9 +71,9 @@ def decode(reason):
 
 
 def describe(reason):
-    """The reason in the active language."""
+    """The reason in the active language; the sender's coded reasons (complaints.reasons) too."""
     code, params = decode(reason)
-    return reason or "" if code is None else _sentence(code, params)
+    return reasons.describe(reason) if code is None else _sentence(code, params)
 
 
 def withheld_on_x(complaint):

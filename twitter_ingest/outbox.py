@@ -69,7 +69,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from complaints import public
+from complaints import public, reasons
 from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
@@ -626,7 +626,7 @@ def send_claimed(row):
         failures = row.failures + (retry.at is None)
         if failures >= settings.X_OUTBOX_MAX_ATTEMPTS and retry.at is None:
             _finish(row, status=OutboxStatus.DEAD, failures=failures,
-                    reason=f"Gave up after {failures} attempts: {retry.reason}"[:500])
+                    reason=reasons.encode(reasons.GAVE_UP, count=failures, detail=retry.reason))
             return OutboxStatus.DEAD
         at = retry.at or timezone.now() + _backoff(failures)
         if row.post_requested_at is not None:
@@ -644,9 +644,9 @@ def _x_errors(exc):
         at = timezone.now() + timedelta(minutes=15)
         if exc.reset_time:
             at = datetime.fromtimestamp(exc.reset_time, tz=dt_timezone.utc)
-        return _Retry("rate limited (429)", at)
+        return _Retry(reasons.encode(reasons.RETRY_RATE_LIMITED), at)
     if isinstance(exc, (tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError)):
-        return _Retry(f"transient error: {_short(exc)}")
+        return _Retry(reasons.encode(reasons.RETRY_TRANSIENT, detail=_short(exc)))
     return None
 
 
@@ -661,24 +661,24 @@ def _send(row):
             row.in_reply_to_tweet_id = parent.posted_tweet_id
             Outbox.objects.filter(pk=row.pk).update(in_reply_to_tweet_id=row.in_reply_to_tweet_id)
         elif parent.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
-            raise _Retry("waiting for the tweet it answers to be posted", timezone.now() + timedelta(seconds=30))
+            raise _Retry(reasons.encode(reasons.WAITING_FOR_PARENT), timezone.now() + timedelta(seconds=30))
         else:
-            _finish(row, status=OutboxStatus.MANUAL, reason="The tweet it answers was not posted by the system.")
+            _finish(row, status=OutboxStatus.MANUAL, reason=reasons.encode(reasons.ANSWERS_A_TWEET_NOT_OURS))
             return OutboxStatus.MANUAL
     token, secret = _credentials(row.account)
     if not xclient.can_post(token, secret):
-        why = "posting is switched off (X_POST_ENABLED)" if not settings.X_POST_ENABLED else "no credentials for this account"
-        _finish(row, status=OutboxStatus.MANUAL, reason=f"Not posted: {why}. Post the prepared text by hand, then mark it sent.")
+        why = reasons.POSTING_OFF if not settings.X_POST_ENABLED else reasons.NO_ACCOUNT_CREDENTIALS
+        _finish(row, status=OutboxStatus.MANUAL, reason=reasons.encode(why))
         return OutboxStatus.MANUAL
     if _sent_recently(row.account) >= settings.X_POST_MAX_PER_15MIN:
-        raise _Retry("posting rate limit of this account reached", timezone.now() + timedelta(minutes=1))
+        raise _Retry(reasons.encode(reasons.ACCOUNT_RATE_LIMIT), timezone.now() + timedelta(minutes=1))
     client = xclient.make_client(access_token=token, access_secret=secret)
     try:
         if row.lookback_from:
             earlier = find_posted(client, row, since=row.lookback_from, advance=True)
             if earlier:
                 _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
-                        reason="found already posted by an earlier attempt")
+                        reason=reasons.encode(reasons.FOUND_POSTED_EARLIER))
                 return OutboxStatus.SENT
         if not _renew(row):
             return OutboxStatus.SENDING  # another sender took the row over: the outcome is its to write
@@ -687,8 +687,7 @@ def _send(row):
         tweet_id = str(response.json()["data"]["id"])
     except _Unsure as exc:
         _finish(row, status=OutboxStatus.MANUAL,
-                reason=f"Not sure whether an earlier attempt posted this ({exc}). Check the account's timeline, "
-                       "then mark it sent or post it by hand."[:500])
+                reason=reasons.encode(reasons.UNSURE_POSTED, detail=str(exc)))
         return OutboxStatus.MANUAL
     except (tweepy.TooManyRequests, tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError) as exc:
         raise _x_errors(exc) from None
@@ -696,15 +695,15 @@ def _send(row):
         detail = _short(exc)
         if "duplicate content" in detail.lower():
             return _duplicate(client, row, detail)
-        _finish(row, status=OutboxStatus.DEAD, reason=f"403: {detail}"[:500])
+        _finish(row, status=OutboxStatus.DEAD, reason=reasons.encode(reasons.X_REFUSED, status=403, detail=detail))
         return OutboxStatus.DEAD
     except tweepy.HTTPException as exc:
         status = exc.response.status_code if exc.response is not None else 0
         if status in (401, 402):
             _finish(row, status=OutboxStatus.MANUAL,
-                    reason=f"Posting unavailable ({status}: {_short(exc)}). Post by hand, then mark it sent."[:500])
+                    reason=reasons.encode(reasons.POSTING_UNAVAILABLE, status=status, detail=_short(exc)))
             return OutboxStatus.MANUAL
-        _finish(row, status=OutboxStatus.DEAD, reason=f"{status}: {_short(exc)}"[:500])
+        _finish(row, status=OutboxStatus.DEAD, reason=reasons.encode(reasons.X_REFUSED, status=status, detail=_short(exc)))
         return OutboxStatus.DEAD
     _finish(row, status=OutboxStatus.SENT, posted_tweet_id=tweet_id, sent_at=timezone.now(), reason="")
     return OutboxStatus.SENT
@@ -724,9 +723,9 @@ def _duplicate(client, row, detail):
         raise retry from None
     if earlier:
         _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
-                reason="X reported it as already posted")
+                reason=reasons.encode(reasons.X_SAYS_ALREADY_POSTED))
         return OutboxStatus.SENT
-    _finish(row, status=OutboxStatus.DEAD, reason=f"403: {detail}"[:500])
+    _finish(row, status=OutboxStatus.DEAD, reason=reasons.encode(reasons.X_REFUSED, status=403, detail=detail))
     return OutboxStatus.DEAD
 
 

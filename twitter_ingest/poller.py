@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from complaints import reasons
 from districts.models import XAccount
 
 from . import accounts, credentials, evidence, threads
@@ -120,7 +121,7 @@ def _poll_locked(account, overlap, client):
     run = PollRun.objects.create(account=account, kind=Source.OVERLAP if overlap else Source.POLL, started_at=now)
     state.last_poll_at = now
     if not credentials.can_read(account):
-        run.error = "No X credentials: set X_BEARER_TOKEN (or user tokens)."
+        run.error = reasons.encode(reasons.NO_CREDENTIALS)
         return _finish(run, state, complete=False)
     # An account with its own tokens is read as itself (its own rate limits); others with the state's.
     client, user_auth = credentials.reader_for(account) if client is None else (client, not settings.X_BEARER_TOKEN)
@@ -165,23 +166,23 @@ def _poll_locked(account, overlap, client):
         retry_at = (datetime.fromtimestamp(exc.reset_time, tz=dt_timezone.utc) if exc.reset_time
                     else now + timedelta(minutes=15))
         state.rate_limited_until = retry_at
-        run.error = f"429 rate limited until {retry_at:%H:%M:%S} UTC"
+        run.error = reasons.encode(reasons.RATE_LIMITED, until=f"{retry_at:%H:%M:%S}")
         _headers(exc.response, run)
     except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
         state.paused_reason, state.paused_at = _describe(exc), now
-        run.error = f"paused: {state.paused_reason}"
+        run.error = reasons.encode(reasons.PAUSED, detail=state.paused_reason)
     except tweepy.HTTPException as exc:
         if exc.response is not None and exc.response.status_code == 402:
             state.paused_reason, state.paused_at = _describe(exc), now
-            run.error = f"paused: {state.paused_reason}"
+            run.error = reasons.encode(reasons.PAUSED, detail=state.paused_reason)
         else:
-            run.error = _describe(exc)
+            run.error = reasons.encode(reasons.X_ERROR, detail=_describe(exc))
             retry_at = _back_off(state, now)
     except Transient as exc:
-        run.error = str(exc)
+        run.error = reasons.encode(reasons.PASSING_FAULT, detail=str(exc))
         retry_at = _back_off(state, now)
     except ValueError as exc:  # a body that is not JSON
-        run.error = f"unreadable response: {exc}"[:500]
+        run.error = reasons.encode(reasons.UNREADABLE, detail=str(exc))
         retry_at = _back_off(state, now)
     held = []
     if not complete and envelopes:
@@ -196,7 +197,7 @@ def _poll_locked(account, overlap, client):
     try:
         summary = filer.file(envelopes, checkpoint=checkpoint, batch_size=None)
     except Exception as exc:
-        run.error = f"filing failed: {type(exc).__name__}: {exc}"[:500]
+        run.error = reasons.encode(reasons.FILING_FAILED, detail=f"{type(exc).__name__}: {exc}")
         _finish(run, state, complete=False)
         raise
     record_problems(problems, f"poll @{account.handle}")
@@ -214,7 +215,7 @@ def _back_off(state, now):
     state.failures += 1
     delay = min(settings.X_POLL_INTERVAL * (2 ** (state.failures - 1)), 900) * random.uniform(0.5, 1.5)
     state.retry_after = now + timedelta(seconds=delay)
-    state.last_error = f"{state.failures} failure(s) in a row"
+    state.last_error = reasons.encode(reasons.FAILURES_IN_A_ROW, count=state.failures)
     return state.retry_after
 
 

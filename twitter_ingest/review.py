@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from complaints import lifecycle
+from complaints import lifecycle, reasons
 from complaints.models import Status
 from districts.models import AccountKind, XAccount
 
@@ -17,7 +17,15 @@ from .models import AccountCandidate, Mention, NotFiled, Outcome
 
 
 class ReviewError(Exception):
-    pass
+    """Why HQ's decision was not carried out: a stored reason (complaints.reasons), str() in the reader's
+    language."""
+
+    def __init__(self, reason_code, /, **params):
+        self.reason = reasons.encode(reason_code, **params)
+        super().__init__(self.reason)
+
+    def __str__(self):
+        return reasons.describe(self.reason)
 
 
 def not_filed(kind=None, limit=200):
@@ -41,7 +49,7 @@ def file_as_complaint(pk, user):
     with transaction.atomic():
         row = NotFiled.objects.select_for_update().select_related("mention").get(pk=pk)
         if row.filed_as_id:
-            raise ReviewError(f"already filed as {row.filed_as.tracking_code}")
+            raise ReviewError(reasons.ALREADY_FILED, code=row.filed_as.tracking_code)
         mention = row.mention
         tweet = (mention.raw or {}).get("tweet") or {}
         complaint = lifecycle.file_complaint(
@@ -52,7 +60,7 @@ def file_as_complaint(pk, user):
         row.filed_as = complaint
         row.save(update_fields=["filed_as"])
         Mention.objects.filter(pk=mention.pk).update(outcome=Outcome.COMPLAINT, complaint=complaint,
-                                                     reason=f"filed by hand by {user}"[:300])
+                                                     reason=reasons.encode(reasons.FILED_BY_HAND, user=str(user)))
     return complaint
 
 
@@ -65,12 +73,12 @@ def confirm_account(pk, user):
     with transaction.atomic():
         row = AccountCandidate.objects.select_for_update().select_related("unit", "complaint").get(pk=pk)
         if row.state != AccountCandidate.State.WAITING:
-            raise ReviewError(f"already {row.get_state_display()}")
+            raise ReviewError(reasons.ALREADY_DECIDED, state=reasons.in_both(AccountCandidate.State(row.state).label))
         account = XAccount.objects.filter(handle__iexact=row.handle).first()
         if account is None and row.user_id:
             account = XAccount.objects.filter(user_id=row.user_id).first()
         if account is not None and account.unit_id != row.unit_id:
-            raise ReviewError(f"@{row.handle} is already registered for {account.unit}")
+            raise ReviewError(reasons.ALREADY_REGISTERED, handle=row.handle, unit=reasons.named(account.unit))
         if account is None:
             XAccount.objects.create(handle=row.handle, user_id=row.user_id or None, unit=row.unit,
                                     kind=AccountKind.UNIT, source=f"confirmed by {user} from tweet {row.mention.tweet_id}"[:500])
@@ -89,7 +97,7 @@ def dismiss_account(pk, user):
     with transaction.atomic():
         row = AccountCandidate.objects.select_for_update().get(pk=pk)
         if row.state != AccountCandidate.State.WAITING:
-            raise ReviewError(f"already {row.get_state_display()}")
+            raise ReviewError(reasons.ALREADY_DECIDED, state=reasons.in_both(AccountCandidate.State(row.state).label))
         row.state, row.decided_by, row.decided_at = AccountCandidate.State.DISMISSED, str(user)[:150], timezone.now()
         row.save(update_fields=["state", "decided_by", "decided_at"])
     return row

@@ -4,6 +4,8 @@ outbox row claim) and acks_late, so a task redelivered after a worker died does 
 from celery import shared_task
 from django.conf import settings
 
+from complaints import reasons
+
 from . import account_audit, deletions, outbox, poller, watches
 
 LIMITS = dict(acks_late=True, soft_time_limit=240, time_limit=300)
@@ -38,7 +40,7 @@ def poll_account(self, account_id, overlap=False):
         # Send the replies with the codes now rather than at the outbox's next beat.
         send_outbox.delay()
     return {"skipped": outcome.skipped, "run": run.pk if run else None, "filed": run.filed if run else 0,
-            "error": run.error if run else ""}
+            "error": reasons.describe_in("en", run.error) if run else ""}
 
 
 @shared_task(name="twitter_ingest.tasks.send_outbox", **LIMITS)

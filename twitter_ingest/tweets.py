@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 
-from complaints import lifecycle
+from complaints import lifecycle, reasons
 from complaints.media import clean_all as clean_media
 
 from .textcount import weighted_length
@@ -33,7 +33,12 @@ def parse_created(value):
 
 
 class BadTweet(ValueError):
-    """A tweet object that cannot be filed (no id, an id that is not a tweet id, no text)."""
+    """A tweet object that cannot be filed (no id, an id that is not a tweet id, no text). `reason` is the
+    stored reason (complaints.reasons); str() is its English sentence, for logs and the command line."""
+
+    def __init__(self, reason_code, /, **params):
+        self.reason = reasons.encode(reason_code, **params)
+        super().__init__(reasons.describe_in("en", self.reason))
 
 
 @dataclass
@@ -51,13 +56,13 @@ class Envelope:
     def __post_init__(self):
         tweet_id = self.tweet.get("id")
         if isinstance(tweet_id, bool) or not isinstance(tweet_id, (str, int)):
-            raise BadTweet(f"tweet without a usable id: {str(tweet_id)[:40]!r}")
+            raise BadTweet(reasons.NO_USABLE_ID, value=repr(str(tweet_id)[:40]))
         tweet_id = str(tweet_id)
         if not lifecycle.is_tweet_id(tweet_id):
-            raise BadTweet(f"not a tweet id: {tweet_id[:40]!r}")
+            raise BadTweet(reasons.NOT_A_TWEET_ID, value=repr(tweet_id[:40]))
         text = self.full_text
         if not isinstance(text, str):
-            raise BadTweet(f"tweet {tweet_id} has no text")
+            raise BadTweet(reasons.NO_TEXT, tweet=tweet_id)
         # Up to MAX_TEXT code points nothing is cut (X counts no character as less than one); beyond, only
         # what X could have posted is kept (an emoji sequence of many code points weighs 2).
         self.text = text if len(text) <= MAX_TEXT else _within_weight(text, MAX_TEXT)
@@ -139,7 +144,7 @@ def _within_weight(text, limit):
 def envelopes_from_response(body):
     """(envelopes, problems) from one API response object {data, includes, errors, meta}."""
     if not isinstance(body, dict):
-        raise BadTweet("a response line must be a JSON object")
+        raise BadTweet(reasons.LINE_NOT_OBJECT)
     data = body.get("data") or []
     if isinstance(data, dict):
         data = [data]
@@ -152,7 +157,7 @@ def envelopes_from_response(body):
     envelopes, problems = [], []
     for tweet in data:
         if not isinstance(tweet, dict):
-            problems.append(("not a tweet object", str(tweet)[:200]))
+            problems.append((reasons.encode(reasons.NOT_A_TWEET_OBJECT), str(tweet)[:200]))
             continue
         refs = {str(r.get("id")) for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)}
         try:
@@ -164,9 +169,10 @@ def envelopes_from_response(body):
                 media=[media_objects[k] for k in _media_keys(tweet) if k in media_objects],
             ))
         except BadTweet as exc:
-            problems.append((str(exc), json.dumps(tweet, ensure_ascii=False)[:200]))
+            problems.append((exc.reason, json.dumps(tweet, ensure_ascii=False)[:200]))
     for error in errors:
-        problems.append((f"API error: {error.get('title', '')} {error.get('detail', '')}".strip()[:300],
+        problems.append((reasons.encode(reasons.API_ERROR,
+                                        detail=f"{error.get('title', '')} {error.get('detail', '')}".strip()),
                          json.dumps(error, ensure_ascii=False)[:200]))
     return envelopes, problems
 

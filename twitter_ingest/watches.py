@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from complaints import reasons
 from complaints.triage.judge import Kind, judge
 from complaints.triage import fields as triage_fields
 
@@ -137,7 +138,7 @@ def _run(watch, client):
         result.stopped = watch.stopped_reason
         return result
     if not xclient.can_read():
-        _save(watch, last_error="No X credentials: set X_BEARER_TOKEN (or user tokens).", last_run_at=now)
+        _save(watch, last_error=reasons.encode(reasons.NO_CREDENTIALS), last_run_at=now)
         result.error = watch.last_error
         return result
     client = client or xclient.make_client()
@@ -181,7 +182,7 @@ def _run(watch, client):
         watch.rate_limited_until = (datetime.fromtimestamp(exc.reset_time, tz=dt_timezone.utc) if exc.reset_time
                                     else now + timedelta(minutes=15))
         result.retry_at = watch.rate_limited_until
-        result.error = f"429 rate limited until {watch.rate_limited_until:%H:%M:%S} UTC"
+        result.error = reasons.encode(reasons.RATE_LIMITED, until=f"{watch.rate_limited_until:%H:%M:%S}")
     except (tweepy.BadRequest, tweepy.Unauthorized, tweepy.Forbidden) as exc:
         watch.stopped_reason, watch.stopped_at = f"x: {_describe(exc)}"[:300], now
         result.stopped = watch.stopped_reason
@@ -190,9 +191,9 @@ def _run(watch, client):
             watch.stopped_reason, watch.stopped_at = f"x: {_describe(exc)}"[:300], now
             result.stopped = watch.stopped_reason
         else:
-            result.error = _describe(exc)
+            result.error = reasons.encode(reasons.X_ERROR, detail=_describe(exc))
     except (Transient, ValueError) as exc:
-        result.error = str(exc)[:500]
+        result.error = reasons.encode(reasons.PASSING_FAULT, detail=str(exc))
     checkpoint = str(newest) if complete and newest else ""
     file_finds(watch, list(tweets.values()), result, checkpoint=checkpoint)
     if complete:
@@ -263,7 +264,7 @@ def _find_of(watch, tweet):
     )
     if kind not in QUEUED_KINDS:
         # Kept for the volumes (monitoring), not put before the cell: thanks, greetings, noise.
-        find.status, find.reason = FindStatus.DISMISSED, f"not an incident ({kind})"
+        find.status, find.reason = FindStatus.DISMISSED, reasons.encode(reasons.NOT_AN_INCIDENT, kind=kind)
     return find
 
 

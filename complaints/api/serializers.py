@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from complaints import redaction
+from complaints import reasons, redaction
 from complaints.media import TYPES as MEDIA_TYPES, visible_media
 from complaints.models import Category, Channel, Complaint, Event, Message, Outcome, Priority, Status
 from districts.models import Unit
@@ -91,7 +91,7 @@ def fast_complaint(c, hidden_codes=()):
         "urgent_terms": c.urgent_terms, "is_restricted": c.is_restricted,
         "unit": _unit(c.unit) if c.unit_id else None,
         "suggested_unit": _unit(c.suggested_unit) if c.suggested_unit_id else None,
-        "suggestion_reason": c.suggestion_reason, "suggestion_confidence": c.suggestion_confidence,
+        "suggestion_reason": reasons.describe(c.suggestion_reason), "suggestion_confidence": c.suggestion_confidence,
         "suggested_station": _station(c.suggested_station) if c.suggested_station_id else None,
         "police_station": _station(station) if station else None,
         "source_tweet_id": c.filed_tweet_id, "conversation_id": c.conversation_id,
@@ -131,6 +131,7 @@ class EventSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["data"] = redaction.scrub(data["data"], self.context.get("hidden_codes", ()))
+        data["note"] = reasons.describe(data["note"])
         return data
 
 

@@ -2,10 +2,11 @@
 
 from django import template
 from django.utils import timezone
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext as _
 
-from complaints import dates
+from complaints import dates, reasons
 
 from ..labels import ACTION_LABELS, APPROVED_LABELS
 
@@ -15,6 +16,18 @@ register = template.Library()
 @register.filter
 def ist(value):
     return dates.ist(value)
+
+
+@register.filter
+def num(value):
+    """A count as a figure to stand out, grouped in lakhs and crores (seva/formats): 12,34,567."""
+    return format_html('<span class="num">{}</span>', intcomma(value))
+
+
+@register.filter
+def reason_text(value):
+    """A reason stored as a message code (complaints.reasons) in the reader's language; older rows as stored."""
+    return reasons.describe(value)
 
 
 def _span(delta):

@@ -9,6 +9,7 @@ import requests
 from django.utils import timezone
 
 from complaints.models import Complaint, Event
+from complaints.reasons import describe_in
 from twitter_ingest import deletions, poller, tasks
 from twitter_ingest.models import HashOver, Mention
 
@@ -59,7 +60,7 @@ def test_a_deleted_mention_is_recorded_once_and_its_copy_kept(fake_x, state_acco
     assert Mention.objects.get(tweet_id=follow_up["id"]).deleted_on_x_at is None
     event = complaint.events.get(action="deleted_on_x")
     assert event.data["tweet_id"] == original["id"] and event.data["own_tweet"] is True
-    assert "IST" in event.note
+    assert "IST" in describe_in("en", event.note) and "बजे IST" in describe_in("hi", event.note)
 
     assert deletions.sweep()["deleted"] == 0
     tasks.check_deletions.delay()

@@ -1,5 +1,6 @@
 import pytest
 
+from complaints import reasons
 from twitter_ingest.gazetteer import Gazetteer, normalise
 
 
@@ -33,7 +34,7 @@ def test_finds_the_unit(gazetteer, text, slug):
     suggestion = gazetteer.suggest(text)
     assert suggestion is not None, text
     assert suggestion.unit.slug == slug
-    assert suggestion.reason.startswith("mentioned '")
+    assert reasons.code_of(suggestion.reason) == reasons.UNIT_MENTIONED
 
 
 @pytest.mark.parametrize("text", [
@@ -57,14 +58,14 @@ def test_tagged_handle_wins_then_location_then_place(gazetteer):
     s = gazetteer.suggest("help in Meerut", tagged=["noidapolice"])
     assert s.unit.slug == "gautam-buddh-nagar-commissionerate" and s.confidence > 0.9
     s = gazetteer.suggest("please help", location="Lucknow, India")
-    assert s.unit.slug == "lucknow-commissionerate" and "profile location" in s.reason
+    assert s.unit.slug == "lucknow-commissionerate" and "Profile location" in reasons.describe_in("en", s.reason)
     s = gazetteer.suggest("please help", place="Noida, India")
-    assert "tweet place" in s.reason
+    assert "Tweet's place" in reasons.describe_in("en", s.reason)
 
 
 def test_two_places_lower_the_confidence(gazetteer):
     s = gazetteer.suggest("Lucknow se Noida jaate hue loot")
-    assert s.confidence < 0.8 and "also mentions" in s.reason
+    assert s.confidence < 0.8 and "Also mentions" in reasons.describe_in("en", s.reason)
 
 
 def test_normalise():

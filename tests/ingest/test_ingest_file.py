@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from complaints.models import Complaint, Message
+from complaints.reasons import describe_in
 from twitter_ingest.models import Mention, RejectedInput
 
 STATE = {"id": "1000000000000000001", "username": "Uppolice", "name": "UP POLICE"}
@@ -77,9 +78,9 @@ def test_bad_input_is_filed_faithfully_or_rejected_with_a_reason(tmp_path):
     # X's errors[] entry is recorded, but it is not the file's fault.
     assert summary["input rejected"] == 7 and summary["API errors"] == 1
     assert RejectedInput.objects.count() == 8
-    reasons = " | ".join(RejectedInput.objects.values_list("reason", flat=True))
-    for expected in ("malformed JSON", "not a tweet id", "without a usable id", "has no text", "API error", "not UTF-8",
-                     "must be a JSON object"):
+    reasons = " | ".join(describe_in("en", r) for r in RejectedInput.objects.values_list("reason", flat=True))
+    for expected in ("Malformed JSON", "Not a tweet id", "without a usable id", "has no text", "X reported an error",
+                     "Not UTF-8", "must be a JSON object"):
         assert expected in reasons
     long = Complaint.objects.get(source_tweet_id="1861000000000000001")
     assert len(long.text) > 9000 and long.author_location == "Noida"
@@ -171,7 +172,7 @@ def test_a_poison_mention_is_rejected_with_its_reason_and_the_rest_is_filed(tmp_
     summary = ingest(tmp_path, [line(root, *replies, users=[CITIZEN])])
     assert (summary["new complaints"], summary["follow-ups"], summary["rejected"]) == (1, 2, 1)
     rejected = Mention.objects.get(tweet_id="1861000000000000602")
-    assert rejected.outcome == "rejected" and "poison message" in rejected.reason
+    assert rejected.outcome == "rejected" and "poison message" in describe_in("en", rejected.reason)
     assert Message.objects.count() == 2
 
 
@@ -188,8 +189,8 @@ def test_rejected_lines_fail_the_run_and_are_recorded_once(tmp_path):
         message = str(failed.value)
         assert failed.value.returncode == 3
         assert message.startswith("3 piece(s) of input on 2 line(s) could not be filed")
-        assert "line 2, column 49: malformed JSON at column 49: Unterminated string" in message
-        assert "line 3: not a tweet id" in message and "Rejected input" in message and str(path) in message
+        assert "line 2, column 49: Malformed JSON at column 49: Unterminated string" in message
+        assert "line 3: Not a tweet id" in message and "Rejected input" in message and str(path) in message
         assert f"{3 if run == 0 else 0} new in this run" in message
         assert RejectedInput.objects.count() == 3          # recorded once, however often the file is run
     assert Complaint.objects.count() == 1
@@ -204,9 +205,9 @@ def test_json_errors_name_the_line_and_column(tmp_path):
     summary = ingest(tmp_path, ['{"data": [', '{"data": [{"id": "1", "text": "x"}], "meta": {"result_count": 1,}}',
                                 "[" * 100000], rejected=True)
     where = summary["rejected lines"]
-    assert where[0].startswith("line 1, column 11: malformed JSON at column 11: Expecting value")
-    assert where[1].startswith("line 2, column 65: malformed JSON at column 65: Expecting property name")
-    assert where[2].startswith("line 3: malformed JSON: RecursionError")
+    assert where[0].startswith("line 1, column 11: Malformed JSON at column 11: Expecting value")
+    assert where[1].startswith("line 2, column 65: Malformed JSON at column 65: Expecting property name")
+    assert where[2].startswith("line 3: Malformed JSON: RecursionError")
     excerpt = RejectedInput.objects.get(line=2).excerpt
     assert '"result_count": 1,}}' in excerpt
 
@@ -247,4 +248,4 @@ def test_the_exit_status_of_a_run_as_an_operator_runs_it(tmp_path):
                     name="bad.jsonl")
         result = manage(env, "ingest_file", str(bad), "--no-progress", check=False)
         assert result.returncode == 3 and "new complaints       1" in result.stdout
-        assert "1 piece(s) of input on 1 line(s) could not be filed (line 2, column 1: malformed JSON" in result.stderr
+        assert "1 piece(s) of input on 1 line(s) could not be filed (line 2, column 1: Malformed JSON" in result.stderr

@@ -6,6 +6,7 @@ not the originals they answer."""
 from django.utils import timezone
 
 from complaints.models import Complaint, Event, Message, Status
+from complaints.reasons import describe_in
 from twitter_ingest import poller
 from twitter_ingest.models import AccountState, Mention, Outcome, PollRun
 
@@ -50,7 +51,7 @@ def test_a_follow_up_on_the_first_page_threads_to_its_original_from_the_includes
     _fail_page_two(fake_x)
 
     run = poller.poll_account(state_account).run
-    assert run.pages == 1 and "429" in run.error
+    assert run.pages == 1 and "429" in describe_in("en", run.error)
     assert AccountState.objects.get(account=state_account).since_id == ""       # the checkpoint stays
     first = Complaint.objects.get(source_tweet_id=original["id"])
     assert Mention.objects.get(tweet_id=follow_up["id"]).complaint == first
@@ -81,7 +82,7 @@ def test_a_reply_chain_without_its_original_waits_for_the_next_poll(fake_x, stat
     _fail_page_two(fake_x)
 
     run = poller.poll_account(state_account).run
-    assert "429" in run.error and run.outcomes.get("held_for_next_poll") == 2
+    assert "429" in describe_in("en", run.error) and run.outcomes.get("held_for_next_poll") == 2
     held = [first_reply["id"], second_reply["id"]]
     assert not Mention.objects.filter(tweet_id__in=held).exists()
     assert not Complaint.objects.filter(source_tweet_id__in=held).exists()
@@ -106,7 +107,7 @@ def test_interrupted_twice_then_complete_files_each_tweet_once(fake_x, state_acc
     poller.poll_account(state_account)
     _rate_limit_over(state_account)
     fake_x.fake.faults.append({"route": "mentions", "status": 429, "skip": 2, "reset_in": 60})
-    assert "429" in poller.poll_account(state_account).run.error
+    assert "429" in describe_in("en", poller.poll_account(state_account).run.error)
     _rate_limit_over(state_account)
     from django.core.cache import cache
     cache.add(poller.lock_key(state_account.pk), "someone-else", timeout=60)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from complaints import lifecycle
 from districts.models import XAccount
+from complaints import reasons
 from twitter_ingest import outbox
 from twitter_ingest.models import (
     AccountCredential, ForwardMode, Outbox, OutboxKind, OutboxStatus, ReplyTemplate, UnitPostingPolicy,
@@ -38,7 +39,7 @@ def test_nothing_is_posted_when_posting_is_off(citizen_complaint, fake_x, settin
     settings.X_POST_ENABLED = False
     assert outbox.send_due() == {"manual": 1}
     row = Outbox.objects.get()
-    assert "X_POST_ENABLED" in row.reason and not fake_x.fake.posted
+    assert "X_POST_ENABLED" in reasons.describe_in("en", row.reason) and not fake_x.fake.posted
     assert outbox.mark_sent_by_hand(row, None, "1861000000000000999") == 1
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT and row.posted_tweet_id == "1861000000000000999"
@@ -128,11 +129,11 @@ def test_transient_errors_back_off_then_dead_letter(citizen_complaint, fake_x, s
     fake_x.fake.faults.append({"route": "post", "status": 503, "count": 5})
     assert outbox.send_due() == {"pending": 1}
     row = Outbox.objects.get()
-    assert row.next_attempt_at > timezone.now() and "transient" in row.reason
+    assert row.next_attempt_at > timezone.now() and "transient" in reasons.describe_in("en", row.reason)
     Outbox.objects.update(next_attempt_at=timezone.now())
     fake_x.fake.faults.insert(0, {"route": "tweets", "status": 503, "count": 5})   # the look-up fails too
     assert outbox.send_due() == {"dead": 1}
-    assert "Gave up after 2 attempts" in Outbox.objects.get().reason
+    assert "Gave up after 2 failed attempts" in reasons.describe_in("en", Outbox.objects.get().reason)
 
 
 def test_429_waits_for_the_reset(citizen_complaint, fake_x, settings):

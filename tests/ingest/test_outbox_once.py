@@ -12,6 +12,7 @@ from django.core.management.base import SystemCheckError
 from django.utils import timezone
 
 from complaints import lifecycle
+from complaints import reasons
 from twitter_ingest import outbox
 from twitter_ingest.models import Outbox, OutboxStatus
 
@@ -69,7 +70,7 @@ def test_a_retry_reads_back_past_a_backlog_of_posts(sending):
     row.refresh_from_db()
     assert row.posted_tweet_id == first and posts_of(sending, row) == [first]
     assert row.lookback_reads == 3            # 250 + 1 posts since its first attempt: three pages of 100
-    assert "earlier attempt" in row.reason
+    assert "earlier attempt" in reasons.describe_in("en", row.reason)
 
 
 def test_a_released_row_is_tried_before_the_backlog(sending, settings):
@@ -90,7 +91,7 @@ def test_a_timeout_whose_post_landed_is_found_not_posted_again(sending, settings
     sending.fake.faults.append({"route": "post", "delay": 1.5, "after": True})
     assert outbox.send_due() == {"pending": 1}
     row.refresh_from_db()
-    assert "transient" in row.reason and row.lookback_from and row.post_texts == [row.text]
+    assert "transient" in reasons.describe_in("en", row.reason) and row.lookback_from and row.post_texts == [row.text]
     # The next attempt waits until the post has had as long to land as a dead sender's would.
     assert row.next_attempt_at >= row.lookback_from + timedelta(seconds=5)
     assert len(posts_of(sending, row)) == 1
@@ -219,7 +220,7 @@ def test_beyond_what_x_serves_goes_to_a_person(sending, settings):
     settings.X_OUTBOX_LOOKBACK_MAX_PAGES = 2
     assert outbox.send_due() == {"manual": 1}
     row.refresh_from_db()
-    assert "Not sure whether an earlier attempt posted" in row.reason and not posts_of(sending, row)
+    assert "Not sure whether an earlier attempt posted" in reasons.describe_in("en", row.reason) and not posts_of(sending, row)
 
 
 def test_the_look_back_needs_no_more_than_x_serves(sending, settings):
@@ -257,7 +258,7 @@ def test_only_x_failures_count_towards_giving_up(sending, settings):
     Outbox.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
     sending.fake.faults.append({"route": "tweets", "status": 503})
     assert outbox.send_due() == {"dead": 1}
-    assert "Gave up after 2 attempts" in Outbox.objects.get(pk=row.pk).reason
+    assert "Gave up after 2 failed attempts" in reasons.describe_in("en", Outbox.objects.get(pk=row.pk).reason)
 
 
 def test_texts_are_compared_as_x_serves_them():

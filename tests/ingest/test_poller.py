@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from complaints.models import Complaint
+from complaints import reasons
 from twitter_ingest import poller
 from twitter_ingest.models import AccountState, Mention, PollRun, RejectedInput
 
@@ -48,7 +49,7 @@ def test_429_records_the_reset_time_without_sleeping(fake_x, state_account, monk
     monkeypatch.setattr(time, "sleep", no_sleep)
     outcome = poller.poll_account(state_account)
     monkeypatch.undo()
-    assert "429" in outcome.run.error
+    assert reasons.code_of(outcome.run.error) == reasons.RATE_LIMITED
     reset = outcome.retry_at
     assert timedelta(seconds=100) < reset - timezone.now() < timedelta(seconds=140)
     assert AccountState.objects.get(account=state_account).rate_limited_until == reset
@@ -81,7 +82,7 @@ def test_401_and_402_pause_the_account(fake_x, state_account):
     fake_x.fake.faults.append({"route": "mentions", "status": 401})
     run = poller.poll_account(state_account).run
     state = AccountState.objects.get(account=state_account)
-    assert state.paused_reason.startswith("401") and "paused" in run.error
+    assert state.paused_reason.startswith("401") and reasons.code_of(run.error) == reasons.PAUSED
     assert poller.poll_account(state_account).skipped.startswith("paused")
     AccountState.objects.filter(pk=state.pk).update(paused_reason="")
     fake_x.fake.faults.append({"route": "mentions", "status": 402})
@@ -145,5 +146,5 @@ def test_one_poller_per_account(fake_x, state_account):
 def test_without_credentials_nothing_is_fetched(fake_x, state_account, settings):
     settings.X_BEARER_TOKEN = settings.X_ACCESS_TOKEN = ""
     run = poller.poll_account(state_account).run
-    assert "No X credentials" in run.error and not fake_x.fake.requests
+    assert "No X credentials" in reasons.describe_in("en", run.error) and not fake_x.fake.requests
     assert PollRun.objects.count() == 1

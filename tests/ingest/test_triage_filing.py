@@ -5,7 +5,7 @@ it is suggested, in which language it is answered, what records Noted, what is o
 import pytest
 from django.test import Client
 
-from complaints import lifecycle
+from complaints import lifecycle, reasons
 from complaints.models import Complaint, Status
 from districts.models import XAccount
 from twitter_ingest import poller
@@ -170,7 +170,7 @@ def test_the_model_reads_what_the_rules_could_not_place(fake_x, state_account, h
     assert unplaced.triage["model"]["unit"] and "model" not in placed.triage
     assert placed.suggested_unit.slug == "barabanki"
     if unplaced.suggested_unit_id:
-        assert unplaced.suggestion_reason.startswith("model ") and unplaced.suggestion_confidence <= 0.4
+        assert reasons.code_of(unplaced.suggestion_reason) == reasons.MODEL_SUGGESTS and unplaced.suggestion_confidence <= 0.4
     client = Client()
     client.force_login(hq)
     page = client.get(f"/c/{placed.tracking_code}/").content.decode()

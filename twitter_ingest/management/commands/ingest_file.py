@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from tqdm import tqdm
 
+from complaints import reasons
 from twitter_ingest.filing import Filer, Summary
 from twitter_ingest.models import Outcome, RejectedInput, Source
 from twitter_ingest.tweets import BadTweet, envelopes_from_response
@@ -29,7 +30,6 @@ LABELS = [
     (Outcome.STATUS_REQUEST, "status requests"), (Outcome.EDIT, "edits"), (Outcome.IGNORED, "ignored"),
     (Outcome.REJECTED, "rejected"),
 ]
-API_ERROR = "API error"
 # The exit status when some input was rejected (1 is Django's for a command that failed outright).
 REJECTED_STATUS = 3
 SHOWN = 20
@@ -64,14 +64,15 @@ class Command(BaseCommand):
                     envelopes.extend(page)
                 except UnicodeDecodeError as exc:
                     column = exc.start + 1
-                    found = [(f"not UTF-8 at byte {column}: {exc.reason}", raw[:200].decode("utf-8", "replace"))]
+                    found = [(reasons.encode(reasons.NOT_UTF8, column=column, detail=exc.reason),
+                              raw[:200].decode("utf-8", "replace"))]
                 except BadTweet as exc:  # valid JSON, but not a response object
-                    found = [(str(exc), raw[:200].decode("utf-8", "replace"))]
+                    found = [(exc.reason, raw[:200].decode("utf-8", "replace"))]
                 except json_module.JSONDecodeError as exc:  # malformed or truncated JSON
                     column = exc.pos + 1  # characters into the line (one JSON document a line)
-                    found = [(f"malformed JSON at column {column}: {exc.msg}", _around(raw, exc.pos))]
+                    found = [(reasons.encode(reasons.MALFORMED_JSON_AT, column=column, detail=exc.msg), _around(raw, exc.pos))]
                 except (ValueError, RecursionError) as exc:  # e.g. nesting deeper than the parser goes
-                    reason = f"malformed JSON: {type(exc).__name__}: {exc}"[:300]
+                    reason = reasons.encode(reasons.MALFORMED_JSON, detail=f"{type(exc).__name__}: {exc}")
                     found = [(reason, raw[:200].decode("utf-8", "replace"))]
                 for index, (reason, excerpt) in enumerate(found):
                     key = hashlib.sha256(b"%d:%d:" % (number, index) + raw).hexdigest()
@@ -84,22 +85,22 @@ class Command(BaseCommand):
             summary = Filer(source=Source.FILE).file(envelopes, batch_size=batch, progress=bar.update)
             bar.close()
         recorded = _record(problems, path)
-        rejected = [p for p in problems if not p["reason"].startswith(API_ERROR)]
+        rejected = [p for p in problems if reasons.code_of(p["reason"]) != reasons.API_ERROR]
         result = {label: summary.counts.get(key, 0) for key, label in LABELS}
         result.update({"already filed": summary.already, "lines": lines, "tweets": len(envelopes),
                        "input rejected": len(rejected), "API errors": len(problems) - len(rejected),
                        "texts cut": sum(1 for e in envelopes if e.text_cut)})
-        reasons = Counter(p["reason"].split(":")[0] for p in problems)
+        kinds = Counter(reasons.code_of(p["reason"]) or p["reason"] for p in problems)
         if json:
-            self.stdout.write(_dumps({**result, "input rejected reasons": dict(reasons), "newly recorded": recorded,
+            self.stdout.write(_dumps({**result, "input rejected reasons": dict(kinds), "newly recorded": recorded,
                                       "rejected lines": [_where(p) for p in rejected]}))
         else:
             self.stdout.write(f"{lines} lines, {len(envelopes)} tweets")
             for label, count in result.items():
                 if label not in ("lines", "tweets"):
                     self.stdout.write(f"  {label:<20} {count}")
-            for reason, count in reasons.most_common():
-                self.stdout.write(f"    {count} × {reason}")
+            for code, count in kinds.most_common():
+                self.stdout.write(f"    {count} × {code}")
         if rejected:
             shown = "; ".join(_where(p) for p in rejected[:SHOWN]) + ("; …" if len(rejected) > SHOWN else "")
             raise CommandError(
@@ -111,7 +112,7 @@ class Command(BaseCommand):
 
 def _where(problem):
     column = f", column {problem['column']}" if problem["column"] else ""
-    return f"line {problem['line']}{column}: {problem['reason']}"
+    return f"line {problem['line']}{column}: {reasons.describe_in('en', problem['reason'])}"
 
 
 def _around(raw, pos, width=100):

@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from complaints import reasons
 from twitter_ingest import poller
 
 
@@ -23,6 +24,6 @@ class Command(BaseCommand):
             run = outcome.run
             self.stdout.write(json.dumps({
                 "handle": account.handle, "skipped": outcome.skipped, "fetched": run.fetched if run else 0,
-                "filed": run.filed if run else 0, "error": run.error if run else "",
+                "filed": run.filed if run else 0, "error": reasons.describe_in("en", run.error) if run else "",
                 "retry_at": outcome.retry_at.isoformat() if outcome.retry_at else None,
             }))
