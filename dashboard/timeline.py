@@ -7,9 +7,10 @@ as whole translated sentences. A person's own words (a note, a citizen's tweet) 
 import re
 from datetime import datetime
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgettext_lazy
 
-from complaints import dates
+from complaints import dates, reasons
 from complaints.models import Message, MessageKind
 
 from .labels import ACTION_LABELS, APPROVED_LABELS
@@ -41,6 +42,10 @@ PHASES = {
     "noted": gettext_lazy("Past the deadline for Noted."),
     "resolution": gettext_lazy("Past the deadline for resolution."),
 }
+
+
+def _count(value):
+    return number_format(value, force_grouping=True) if isinstance(value, int) else value
 
 
 def _when(value):
@@ -82,7 +87,7 @@ def _system_note(event):
         return _("A follow-up of %(code)s, filed before its original arrived.") % {"code": data.get("into", "")}
     if action == "text_cut":
         return _("Filed the first %(kept)s characters (X's longest post); the other %(cut)s are kept with the "
-                 "mention's raw data.") % {"kept": data.get("kept", ""), "cut": data.get("cut", "")}
+                 "mention's raw data.") % {"kept": _count(data.get("kept", "")), "cut": _count(data.get("cut", ""))}
     if action == "deleted_on_x":
         return _deleted_on_x(data)
     if action == "found_by_watch":
@@ -121,7 +126,10 @@ def entries(events, messages=()):
         else:
             label = ACTION_LABELS.get(event.action, event.action.replace("_", " "))
         note = event.note
-        if not event.actor_id and note:
+        if reasons.decode(note):
+            # A note written as a message code says itself in the reader's language.
+            note = reasons.describe(note)
+        elif not event.actor_id and note:
             rebuilt = _system_note(event)
             note = rebuilt if rebuilt is not None else note
         elif not event.actor_id:

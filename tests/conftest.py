@@ -35,6 +35,17 @@ def _fresh_sla_rules():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Hindi, or a test that activates it, leaves the thread's language set; each test starts
+    in the default language, as a fresh worker would."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (live server, worker processes, threads) end by flushing every table, which
     removes the units and the default categories loaded at set-up; put them back for the next test."""
