@@ -10,6 +10,7 @@ Which deadline a complaint waits for depends on its state:
 
 import logging
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from time import monotonic
 
 from django.conf import settings
@@ -47,6 +48,28 @@ MAX_DAYS = 400  # a calendar with almost no hours cannot make the arithmetic loo
 
 # ---------------------------------------------------------------- working hours
 
+# A deadline is worked out for every new complaint and every change (thousands a second in a backfill),
+# over the same few days and shifts: each day's intervals are computed once.
+@lru_cache(maxsize=4096)
+def _intervals(windows, day, tz):
+    spans = []
+    for offset in (-1, 0):
+        d = day + timedelta(days=offset)
+        for start, end in windows:
+            a = datetime.combine(d, start, tzinfo=tz)
+            b = datetime.combine(d + timedelta(days=1) if end <= start else d, end, tzinfo=tz)
+            spans.append((a, b))
+    spans.sort()
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+
 class Calendar:
     """Daily working windows in local time. `windows` is a list of (start, end) `time` pairs; an end at or
     before its start runs past midnight. None means round the clock."""
@@ -60,22 +83,7 @@ class Calendar:
 
     def intervals(self, day):
         """Merged working intervals (aware datetimes) that touch `day` or start the day before it."""
-        tz = timezone.get_default_timezone()
-        spans = []
-        for offset in (-1, 0):
-            d = day + timedelta(days=offset)
-            for start, end in self.windows:
-                a = datetime.combine(d, start, tzinfo=tz)
-                b = datetime.combine(d + timedelta(days=1) if end <= start else d, end, tzinfo=tz)
-                spans.append((a, b))
-        spans.sort()
-        merged = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        return merged
+        return _intervals(tuple(self.windows), day, timezone.get_default_timezone())
 
     def add(self, start, minutes):
         """The instant after `minutes` of working time counted from `start`."""

@@ -67,7 +67,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from complaints import public
+from complaints import bulk, public
 from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
@@ -230,7 +230,7 @@ def batching():
     try:
         yield
         if _local.depth == 1 and _local.rows:
-            Outbox.objects.bulk_create(_local.rows, batch_size=500)
+            bulk.insert(Outbox, _local.rows)
     finally:
         _local.depth -= 1
         if _local.depth == 0:
