@@ -123,8 +123,11 @@ class Filer:
         return frozenset(w for w, _ in words(classify.own_words(text)) if len(w) > 2)
 
     # -------------------------------------------------- the batch
-    def file(self, envelopes, *, checkpoint=None, batch_size=500, progress=None):
-        """File envelopes oldest first; `checkpoint` = (AccountState, newest id) moves with the last batch."""
+    def file(self, envelopes, *, checkpoint=None, batch_size=500, progress=None, one_by_one=False):
+        """File envelopes oldest first; `checkpoint` = (AccountState, newest id) moves with the last batch.
+        Each batch is filed with one INSERT per run of new complaints and of thread messages; with
+        `one_by_one` (the path a failed batch is filed again by) every mention is filed on its own, which
+        must come to the same result."""
         seen, ordered = set(), []
         for env in sorted(envelopes, key=lambda e: e.sort_key):
             if env.tweet_id not in seen:
@@ -138,7 +141,7 @@ class Filer:
             last = index == len(chunks) - 1
             recent = self.recent.snapshot()
             try:
-                result = self._retrying(chunk, checkpoint if last else None, recent, careful=False)
+                result = self._retrying(chunk, checkpoint if last else None, recent, careful=one_by_one)
             except Exception:
                 # Something other than a refused change broke the batch (it rolled back as a whole). File it
                 # again with a savepoint per mention, so one poison tweet is rejected with its reason
