@@ -6,14 +6,39 @@ as it is. At backfill rates bulk_create's per-value compilation cost more than t
 Anything this does not handle the same way (another database, a row that has its id already, a value
 left to a database default) goes to bulk_create."""
 
+from datetime import datetime
+
 from django.db import connection, models
 from django.db.models.expressions import DatabaseDefault
 
 BATCH = 500
-# Field classes whose database value is the Python value itself when it has this type.
+# Field classes whose database value on PostgreSQL is the Python value itself when it has this type (an
+# aware datetime goes as it is too: adapt_datetimefield_value returns it unchanged there).
 _PLAIN = ((models.BooleanField, bool), (models.CharField, str), (models.TextField, str),
-          (models.IntegerField, int), (models.FloatField, float))
+          (models.IntegerField, int), (models.FloatField, float), (models.DateTimeField, datetime))
 _FIELDS = {}
+
+
+def _standard(field):
+    return type(field).__module__.startswith("django.db.models.")
+
+
+def plain_type(field):
+    """The Python type whose values `field` sends as they are; None for a field of another class (it may
+    prepare its values its own way)."""
+    target = field.target_field if field.is_relation else field
+    if not (_standard(field) and _standard(target)):
+        return None
+    return next((kind for cls, kind in _PLAIN if isinstance(target, cls)), None)
+
+
+def value_for(field, plain, value):
+    """The value to send for `field` (plain: plain_type(field)) on PostgreSQL."""
+    if value is None and plain is not None:
+        return None  # Django's own fields store None as NULL
+    if type(value) is plain and (plain is not datetime or value.tzinfo is not None):
+        return value
+    return field.get_db_prep_save(value, connection)
 
 
 def _columns(model):
@@ -23,9 +48,7 @@ def _columns(model):
             if field.primary_key or field.generated:
                 continue
             own_pre_save = type(field).pre_save is not models.Field.pre_save
-            target = field.target_field if field.is_relation else field
-            plain = next((kind for cls, kind in _PLAIN if isinstance(target, cls)), None)
-            columns.append((field, field.attname, own_pre_save, plain))
+            columns.append((field, field.attname, own_pre_save, plain_type(field)))
         _FIELDS[model] = columns
     return _FIELDS[model]
 
@@ -46,9 +69,7 @@ def insert(model, objs):
             value = field.pre_save(obj, True) if own_pre_save else getattr(obj, attname)
             if isinstance(value, DatabaseDefault):
                 return model.objects.bulk_create(objs, batch_size=BATCH)
-            if plain is None or (value is not None and type(value) is not plain):
-                value = field.get_db_prep_save(value, connection)
-            row.append(value)
+            row.append(value_for(field, plain, value))
         rows.append(row)
     table, pk = model._meta.db_table, model._meta.pk
     quote = connection.ops.quote_name

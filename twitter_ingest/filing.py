@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from complaints import lifecycle
+from complaints import bulk, lifecycle
 from complaints.models import Complaint, MessageKind, Status
 from complaints.triage import fields as triage_fields
 from complaints.triage import model as triage_model
@@ -246,6 +246,12 @@ class Filer:
                    "in_reply_to_tweet_id", "tweeted_at", "received_at", "raw", "content_hash", "outcome", "reason",
                    "received_bytes", "hash_over"]
         fields = [Mention._meta.get_field(c if c != "account_id" else "account") for c in columns]
+        if connection.vendor == "postgresql":
+            fields = [(f, bulk.plain_type(f)) for f in fields]
+            prepare = bulk.value_for
+        else:
+            fields = [(f, None) for f in fields]
+            prepare = _prepared
         now = timezone.now()
         rows, by_id = [], {}
         for env in chunk:
@@ -260,13 +266,13 @@ class Filer:
                 outcome=Outcome.PENDING, reason="",
             )
             values = []
-            for column, f in zip(columns, fields):
+            for column, (f, plain) in zip(columns, fields):
                 if column == "raw":
                     values.append(encoded)
                 elif column == "account_id":
                     values.append(self.account.pk if self.account else None)
                 else:
-                    values.append(f.get_db_prep_save(getattr(mention, f.attname), connection))
+                    values.append(prepare(f, plain, getattr(mention, f.attname)))
             rows.append(values)
             by_id[env.tweet_id] = (env, mention)
         placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -659,6 +665,10 @@ class Filer:
             lifecycle.forward(complaint, suggestion.unit, actor=lifecycle.Actor(name="auto-forward"),
                               note=suggestion.reason)
         return Outcome.COMPLAINT, suggestion.reason if suggestion else "", complaint.pk
+
+
+def _prepared(field, plain, value):
+    return field.get_db_prep_save(value, connection)
 
 
 def _content_hash(env):
