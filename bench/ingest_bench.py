@@ -243,7 +243,7 @@ def main(argv=None):
         "database": connection.vendor, "n": args.n, "triage_model": not args.no_model, "cpus": os.cpu_count(), "jobs": args.jobs,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "ingest_file_seconds": round(first, 2), "ingest_file_mentions_per_s": round(args.n / first, 1),
-        "raw_insert_rows_per_s": round(raw_rate, 1), "ratio": round(args.n / first / raw_rate, 4),
+        "raw_insert_rows_per_s": round(raw_rate, 1), "ratio": round(args.n / first / raw_rate, 6),
         "profiled": bool(profile),
         "rerun_seconds": round(second, 2), "rerun_new": rerun["new complaints"],
         "mentions_stored": filed, "exactly_once": filed == args.n and rerun["already filed"] == args.n,

@@ -223,8 +223,8 @@ def keep_deadline(sender, complaint, event, action, **kwargs):
     and may not call the lifecycle again, so it writes the derived columns with a one-row UPDATE (allowed
     for these fields only); a new deadline also clears escalated_at, so the sweep escalates each deadline
     once."""
-    if action == "escalated":
-        return
+    if action in ("escalated", "file"):
+        return  # a new complaint's deadline went in with its INSERT (first_deadline), from the same inputs
     due = due_for(complaint, event)
     # Reaching a unit (forward, transfer) starts the wait for Noted: keep that deadline for the league.
     noted_due = due if PHASE_BY_STATUS.get(complaint.status) == NOTED else complaint.noted_due_at

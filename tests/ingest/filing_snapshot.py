@@ -44,7 +44,8 @@ def snapshot():
         "messages": sorted((name[m.complaint_id], m.tweet_id or "", repr(row(m, {"complaint"})))
                            for m in Message.objects.all()),
         "mentions": {m.tweet_id: row(m, {"received_bytes"}) for m in Mention.objects.all()},
-        "outbox": sorted(repr(row(o, {"idempotency_key", "claim_token", "reply_to_outbox"})) for o in Outbox.objects.all()),
+        "outbox": sorted(repr(row(o, {"idempotency_key", "claim_token", "reply_to_outbox"}))
+                         for o in Outbox.objects.all()),
         "duplicates": sorted(repr(row(d)) for d in DuplicateSuggestion.objects.all()),
         "good_work": sorted(repr(row(g, {"mention"})) for g in GoodWorkPost.objects.all()),
         "not_filed": sorted(repr(row(n, {"mention"})) for n in NotFiled.objects.all()),

@@ -42,11 +42,13 @@ def hand_made():
     several handles, a text with a NUL, and a follow-up that comes before its original (merged later)."""
     root = "1900000000000000001"
     first = [
-        tweet(1, "@Uppolice मेरा मोबाइल हज़रतगंज बाजार में छीन लिया गया, FIR नहीं लिखी जा रही", 0, 20, conversation_id=root),
+        tweet(1, "@Uppolice मेरा मोबाइल हज़रतगंज बाजार में छीन लिया गया, FIR नहीं लिखी जा रही", 0, 20,
+              conversation_id=root),
         {**tweet(2, "@Uppolice मेरा मोबाइल हज़रतगंज बाजार में छीन लिया गया, FIR नहीं लिखी जा रही (edited)", 0, 21),
          "edit_history_tweet_ids": [root, "1900000000000000002"]},
         reply(3, "@Uppolice अभी तक कोई कार्यवाही नहीं हुई", 0, 22, root),
-        reply(4, "@Uppolice प्रकरण संज्ञान में है, थाना हज़रतगंज को आवश्यक कार्यवाही हेतु निर्देशित किया गया है", LKO, 23, root),
+        reply(4, "@Uppolice प्रकरण संज्ञान में है, थाना हज़रतगंज को आवश्यक कार्यवाही हेतु निर्देशित किया गया है",
+              LKO, 23, root),
         reply(5, "@Uppolice what is the status of my complaint?", 0, 24, root),
         reply(6, "@Uppolice thank you so much", 0, 25, root),
         tweet(7, "@Uppolice chain snatching near Aliganj\x00 please help", 1, 26),
