@@ -21,7 +21,6 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
