@@ -1,18 +1,23 @@
 """Benchmark of `ingest_file`: generate N realistic mentions as a JSONL file of X API v2 mentions responses,
 file them into a fresh database, file them again (must file nothing), and measure a raw INSERT of the same
-rows into a plain table on the same database in the same run. Prints ONE JSON line.
+rows into a plain table on the same database in the same run. By default it does this twice, in one
+process and with --jobs 2, each on a fresh database, and prints ONE JSON line with both rates, the raw
+INSERT rate measured beside each and the ratios (the targets are set on the ratio, which moves less with
+the machine than the rates).
 
     .venv/bin/python bench/ingest_bench.py --n 20000                       # PostgreSQL (default URL below)
+    .venv/bin/python bench/ingest_bench.py --n 20000 --jobs 1 --profile /tmp/ingest.prof   # where the time goes
     .venv/bin/python bench/ingest_bench.py --n 200 --database-url sqlite:////tmp/bench.db
     .venv/bin/python bench/ingest_bench.py --generate-only /tmp/mentions.jsonl --n 3000
 """
 
 import argparse
 import json
-from collections import Counter
 import os
 import random
+import subprocess
 import sys
+from collections import Counter
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -165,7 +170,10 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--jobs", type=int, default=1, help="ingest_file --jobs")
+    parser.add_argument("--jobs", default="1,2",
+                        help="ingest_file --jobs; a list (1,2) runs each on a fresh database and reports all")
+    parser.add_argument("--profile", metavar="PATH",
+                        help="with one --jobs 1 run: write cProfile stats of the filing there and print the top")
     parser.add_argument("--generate-only", metavar="PATH")
     parser.add_argument("--no-model", action="store_true",
                         help="file without a triage model (the rules alone); by default the seed model is trained first, "
@@ -174,6 +182,10 @@ def main(argv=None):
     if args.generate_only:
         generate(args.generate_only, args.n)
         return 0
+    jobs = [int(j) for j in str(args.jobs).split(",") if j.strip()]
+    if len(jobs) > 1:
+        return _compare(argv, args, jobs)
+    args.jobs = jobs[0]
     _fresh_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seva.settings")
@@ -202,11 +214,22 @@ def main(argv=None):
             statements[_kind(sql)] += 1
             return execute(sql, params, many, context)
 
+        profile = None
+        if args.profile and args.jobs == 1:
+            import cProfile
+
+            profile = cProfile.Profile()
         started = time.perf_counter()
         with connection.execute_wrapper(count):
+            if profile:
+                profile.enable()
             call_command("ingest_file", path, "--json", "--batch", str(args.batch), "--jobs", str(args.jobs),
-                         stdout=out)
+                         "--no-progress", stdout=out)
+            if profile:
+                profile.disable()
         first = time.perf_counter() - started
+        if profile:
+            _print_profile(profile, args.profile)
         summary = json.loads(out.getvalue())
         out = StringIO()
         started = time.perf_counter()
@@ -220,7 +243,8 @@ def main(argv=None):
         "database": connection.vendor, "n": args.n, "triage_model": not args.no_model, "cpus": os.cpu_count(), "jobs": args.jobs,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "ingest_file_seconds": round(first, 2), "ingest_file_mentions_per_s": round(args.n / first, 1),
-        "raw_insert_rows_per_s": round(raw_rate, 1),
+        "raw_insert_rows_per_s": round(raw_rate, 1), "ratio": round(args.n / first / raw_rate, 6),
+        "profiled": bool(profile),
         "rerun_seconds": round(second, 2), "rerun_new": rerun["new complaints"],
         "mentions_stored": filed, "exactly_once": filed == args.n and rerun["already filed"] == args.n,
         "statements_per_mention": round(sum(statements.values()) / args.n, 2) if args.jobs == 1 else None,
@@ -228,6 +252,52 @@ def main(argv=None):
         "outcomes": {k: v for k, v in summary.items() if isinstance(v, int)},
     }, ensure_ascii=False))
     return 0
+
+
+def _print_profile(profile, path):
+    import pstats
+
+    profile.dump_stats(path)
+    for order in ("cumulative", "tottime"):
+        pstats.Stats(profile, stream=sys.stderr).sort_stats(order).print_stats(30)
+
+
+def _compare(argv, args, jobs):
+    """Each --jobs value in a process of its own on a fresh database; one JSON line with every rate, the
+    raw INSERT rate measured in each and the ratios."""
+    base = [a for a in (argv if argv is not None else sys.argv[1:])]
+    runs = []
+    for count in jobs:
+        command = [sys.executable, __file__, *_without(base, "--jobs"), "--jobs", str(count)]
+        done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+        if done.returncode:
+            sys.stderr.write(done.stderr)
+            return done.returncode
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first = runs[0]
+    print(json.dumps({
+        **first,
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "rates": {f"jobs_{r['jobs']}": {"mentions_per_s": r["ingest_file_mentions_per_s"],
+                                        "raw_insert_rows_per_s": r["raw_insert_rows_per_s"], "ratio": r["ratio"],
+                                        "exactly_once": r["exactly_once"], "load_average": r["load_average"]}
+                  for r in runs},
+        "exactly_once": all(r["exactly_once"] for r in runs),
+    }, ensure_ascii=False))
+    return 0
+
+
+def _without(argv, option):
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == option:
+            skip = True
+        elif not arg.startswith(option + "="):
+            out.append(arg)
+    return out
 
 
 if __name__ == "__main__":

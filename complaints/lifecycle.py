@@ -28,7 +28,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from districts.models import PoliceStation, Unit, UnitType
 
-from . import codes, reasons, scoping, tally
+from . import bulk, codes, reasons, scoping, tally
 from .models import OPEN_STATUSES, Category, Channel, Complaint, Event, Message, MessageKind, Outcome, Priority, Status
 from .textclean import clean_text
 from .triage import fields as triage_fields
@@ -421,7 +421,7 @@ def file_complaints(specs, *, actor=None):
     rows = [results[index] for index, _, _ in batch]
     try:
         with transaction.atomic():
-            Complaint.objects.bulk_create(rows)
+            bulk.insert(Complaint, rows)
     except IntegrityError:
         # A tracking-code collision or a tweet filed meanwhile by someone else: fall back to one by one.
         for index, _, _ in batch:
@@ -430,7 +430,7 @@ def file_complaints(specs, *, actor=None):
             except LifecycleError as exc:
                 results[index] = exc
         return results
-    events = Event.objects.bulk_create([
+    events = bulk.insert(Event, [
         _event(c, "file", actor, from_status="", note=note, data=data, at=c.received_at)
         for c, (_, data, note) in zip(rows, batch)
     ])
@@ -804,7 +804,7 @@ def add_notes(items):
     ids = sorted({item["complaint"].pk for _, item, _, _ in ready})
     locked = {c.pk: c for c in Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     now = timezone.now()
-    messages = Message.objects.bulk_create([
+    messages = bulk.insert(Message, [
         Message(complaint_id=item["complaint"].pk, kind=item.get("kind", MessageKind.INTERNAL), text=text,
                 user=actor.user, author_username=actor.label[:50], unit=actor.unit, created_at=now,
                 tweet_id=str(item["tweet_id"]) if item.get("tweet_id") else None,
@@ -819,7 +819,7 @@ def add_notes(items):
     for count in set(bumps.values()):
         Complaint.objects.filter(pk__in=[pk for pk, n in bumps.items() if n == count]).update(
             version=models.F("version") + count, updated_at=now)
-    events = Event.objects.bulk_create([
+    events = bulk.insert(Event, [
         _event(locked[item["complaint"].pk], "add_note", actor, from_status=locked[item["complaint"].pk].status,
                note=text[:500], data={"message_id": message.pk}, at=now)
         for (_, item, text, actor), message in zip(ready, messages)

@@ -53,15 +53,27 @@ class Finding:
 
 # ---------------------------------------------------------------- reading the text
 
+class _PerCharacter(dict):
+    """str.translate's table for normalise, filled as characters are first met: each one is looked up in
+    the Unicode database once per process instead of once per character of every text checked."""
+
+    def __missing__(self, code):
+        ch = chr(code)
+        if unicodedata.category(ch) == "Cf":
+            value = None
+        else:
+            digit = unicodedata.decimal(ch, None)
+            value = str(digit) if digit is not None else ch
+        self[code] = value
+        return value
+
+
+_PER_CHARACTER = _PerCharacter()
+
+
 def normalise(text):
     """NFKC, every script's decimal digits as ASCII, invisible format characters removed."""
-    out = []
-    for ch in unicodedata.normalize("NFKC", text or ""):
-        if unicodedata.category(ch) == "Cf":
-            continue
-        digit = unicodedata.decimal(ch, None)
-        out.append(str(digit) if digit is not None else ch)
-    return "".join(out)
+    return unicodedata.normalize("NFKC", text or "").translate(_PER_CHARACTER)
 
 
 def _is_letter(ch):
@@ -198,7 +210,7 @@ def find(text):
     text = _blank(HELPLINE, _blank(TWEET_LINK, _blank(TRACKING_CODE, text)))
     findings = [Finding(EMAIL, start, end) for pattern in (EMAIL_PLAIN, EMAIL_SPELT, EMAIL_PROVIDER)
                 for start, end in _spans(pattern, text)]
-    if not any(ch.isdigit() for ch in text):  # most replies, once their code is blanked: nothing else to find
+    if not any(map(str.isdigit, text)):  # most replies, once their code is blanked: nothing else to find
         return _merged(findings)
     for kind, spans in ((PAN, _spans(PAN_RE, text)),
                         (VEHICLE, (*_spans(VEHICLE_CAPS, text), *_spans(VEHICLE_ANY, text),

@@ -12,6 +12,7 @@ Which deadline a complaint waits for depends on its state:
 
 import logging
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from time import monotonic
 
 from django.conf import settings
@@ -50,6 +51,28 @@ MAX_DAYS = 400  # a calendar with almost no hours cannot make the arithmetic loo
 
 # ---------------------------------------------------------------- working hours
 
+# A deadline is worked out for every new complaint and every change (thousands a second in a backfill),
+# over the same few days and shifts: each day's intervals are computed once.
+@lru_cache(maxsize=4096)
+def _intervals(windows, day, tz):
+    spans = []
+    for offset in (-1, 0):
+        d = day + timedelta(days=offset)
+        for start, end in windows:
+            a = datetime.combine(d, start, tzinfo=tz)
+            b = datetime.combine(d + timedelta(days=1) if end <= start else d, end, tzinfo=tz)
+            spans.append((a, b))
+    spans.sort()
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+
 class Calendar:
     """Daily working windows in local time. `windows` is a list of (start, end) `time` pairs; an end at or
     before its start runs past midnight. None means round the clock."""
@@ -63,22 +86,7 @@ class Calendar:
 
     def intervals(self, day):
         """Merged working intervals (aware datetimes) that touch `day` or start the day before it."""
-        tz = timezone.get_default_timezone()
-        spans = []
-        for offset in (-1, 0):
-            d = day + timedelta(days=offset)
-            for start, end in self.windows:
-                a = datetime.combine(d, start, tzinfo=tz)
-                b = datetime.combine(d + timedelta(days=1) if end <= start else d, end, tzinfo=tz)
-                spans.append((a, b))
-        spans.sort()
-        merged = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        return merged
+        return _intervals(tuple(self.windows), day, timezone.get_default_timezone())
 
     def add(self, start, minutes):
         """The instant after `minutes` of working time counted from `start`."""
@@ -218,8 +226,8 @@ def keep_deadline(sender, complaint, event, action, **kwargs):
     and may not call the lifecycle again, so it writes the derived columns with a one-row UPDATE (allowed
     for these fields only); a new deadline also clears escalated_at, so the sweep escalates each deadline
     once."""
-    if action == "escalated":
-        return
+    if action in ("escalated", "file"):
+        return  # a new complaint's deadline went in with its INSERT (first_deadline), from the same inputs
     due = due_for(complaint, event)
     # Reaching a unit (forward, transfer) starts the wait for Noted: keep that deadline for the league.
     noted_due = due if PHASE_BY_STATUS.get(complaint.status) == NOTED else complaint.noted_due_at

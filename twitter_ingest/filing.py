@@ -21,14 +21,13 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from complaints import lifecycle, reasons
+from complaints import bulk, lifecycle, reasons
 from complaints.models import Complaint, MessageKind, Status
 from complaints.triage import fields as triage_fields
 from complaints.triage import model as triage_model
@@ -40,15 +39,14 @@ from .classify import Kind, ThreadComplaint
 from .gazetteer import Gazetteer, words
 from .models import (AccountCandidate, AccountState, DuplicateSuggestion, GoodWorkPost, HashOver, Mention, NotFiled,
                      Outbox, Outcome, RejectedInput, Source)
-from .tweets import envelopes_from_response, media_of, safe
+from .recent import LOOK_BACK, WINDOW, RecentComplaints
+from .tweets import envelopes_from_response, media_of, safe, safe_json
 
 log = logging.getLogger(__name__)
 
 INGEST = lifecycle.Actor(name="ingest")
 # Merges of a follow-up into its late original (Filer._merge_orphans) are made by this name.
 REPAIR = lifecycle.Actor(name="ingest (thread repair)")
-DUP_WINDOW = timedelta(hours=6)
-DUP_THRESHOLD = 0.6
 RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
 # An account's name or bio must say "police" before it can stand for a unit (a citizen's bio names a town too).
 _POLICE_WORD = re.compile(r"police|पुलिस|पुलीस|thana|थाना|कमिश्नरेट|commissionerate", re.IGNORECASE)
@@ -89,7 +87,7 @@ class Filer:
         self.own_ids = set(AccountState.objects.exclude(user_id="").values_list("user_id", flat=True))
         self.subtrees = {}
         self.pending, self.pending_notes, self.claimed = None, None, {}
-        self.recent = []  # (time, complaint id, author id, unit id, token set, text hash) for duplicate hints
+        self.recent = RecentComplaints()  # for duplicate hints
         self._load_recent()
 
     # -------------------------------------------------- helpers
@@ -126,42 +124,22 @@ class Filer:
                                noted=complaint.noted_at is not None)
 
     def _load_recent(self):
-        since = timezone.now() - DUP_WINDOW
+        since = timezone.now() - WINDOW
         rows = Complaint.objects.filter(received_at__gte=since).order_by("-received_at", "-pk").values_list(
-            "pk", "tweeted_at", "received_at", "author_id", "suggested_unit_id", "text")[:2000]
+            "pk", "tweeted_at", "received_at", "author_id", "suggested_unit_id", "text")[:LOOK_BACK]
         for pk, tweeted, received, author_id, unit_id, text in reversed(list(rows)):
-            self._remember(tweeted or received, pk, author_id, unit_id, text)
+            self.recent.remember(tweeted or received, pk, author_id, unit_id, self._tokens(text))
 
     @staticmethod
     def _tokens(text):
         return frozenset(w for w, _ in words(classify.own_words(text)) if len(w) > 2)
 
-    def _remember(self, at, pk, author_id, unit_id, text):
-        tokens = self._tokens(text)
-        self.recent.append((at, pk, author_id, unit_id, tokens, hash(tokens)))
-        if len(self.recent) > 5000:
-            del self.recent[:1000]
-
-    def _duplicate_of(self, at, author_id, unit_id, text):
-        tokens = self._tokens(text)
-        if not tokens:
-            return None
-        best = None
-        for when, pk, other_author, other_unit, other_tokens, other_hash in reversed(self.recent[-300:]):
-            if at and when and abs((at - when).total_seconds()) > DUP_WINDOW.total_seconds():
-                continue
-            if author_id and other_author == author_id and other_hash == hash(tokens):
-                return pk, 1.0, "same author, same text (tweeted to several handles)"
-            if unit_id is None or other_unit != unit_id:
-                continue
-            overlap = len(tokens & other_tokens) / len(tokens | other_tokens)
-            if overlap >= DUP_THRESHOLD and (best is None or overlap > best[1]):
-                best = (pk, round(overlap, 2), "similar text, same place, close in time")
-        return best
-
     # -------------------------------------------------- the batch
-    def file(self, envelopes, *, checkpoint=None, batch_size=500, progress=None):
-        """File envelopes oldest first; `checkpoint` = (AccountState, newest id) moves with the last batch."""
+    def file(self, envelopes, *, checkpoint=None, batch_size=500, progress=None, one_by_one=False):
+        """File envelopes oldest first; `checkpoint` = (AccountState, newest id) moves with the last batch.
+        Each batch is filed with one INSERT per run of new complaints and of thread messages; with
+        `one_by_one` (the path a failed batch is filed again by) every mention is filed on its own, which
+        must come to the same result."""
         seen, ordered = set(), []
         for env in sorted(envelopes, key=lambda e: e.sort_key):
             if env.tweet_id not in seen:
@@ -173,15 +151,15 @@ class Filer:
         chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)] or [[]]
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
-            recent = list(self.recent)
+            recent = self.recent.snapshot()
             try:
-                result = self._retrying(chunk, checkpoint if last else None, recent, careful=False)
+                result = self._retrying(chunk, checkpoint if last else None, recent, careful=one_by_one)
             except Exception:
                 # Something other than a refused change broke the batch (it rolled back as a whole). File it
                 # again with a savepoint per mention, so one poison tweet is rejected with its reason
                 # instead of blocking the account's checkpoint for ever.
                 log.exception("batch of %s mentions failed; filing it again one by one", len(chunk))
-                self.recent = list(recent)
+                self.recent.restore(recent)
                 result = self._retrying(chunk, checkpoint if last else None, recent, careful=True)
             summary.add(result)
             if progress:
@@ -198,7 +176,7 @@ class Filer:
                 if getattr(exc.__cause__, "pgcode", None) not in RETRYABLE or attempt == attempts - 1:
                     raise
                 log.warning("batch of %s mentions hit %s; retrying", len(chunk), exc.__cause__.pgcode)
-                self.recent = list(recent)
+                self.recent.restore(recent)
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
 
     def _file_chunk(self, chunk, checkpoint, careful=False):
@@ -280,11 +258,16 @@ class Filer:
                    "in_reply_to_tweet_id", "tweeted_at", "received_at", "raw", "content_hash", "outcome", "reason",
                    "received_bytes", "hash_over"]
         fields = [Mention._meta.get_field(c if c != "account_id" else "account") for c in columns]
+        if connection.vendor == "postgresql":
+            fields = [(f, bulk.plain_type(f)) for f in fields]
+            prepare = bulk.value_for
+        else:
+            fields = [(f, None) for f in fields]
+            prepare = _prepared
         now = timezone.now()
         rows, by_id = [], {}
         for env in chunk:
-            raw = safe(env.raw())
-            encoded = json.dumps(raw, ensure_ascii=False, sort_keys=True)
+            raw, encoded = safe_json(env.raw())
             mention = Mention(
                 tweet_id=env.tweet_id, account=self.account, source=self.source, author_id=env.author_id[:20],
                 author_username=safe(env.username)[:50], conversation_id=env.conversation_id,
@@ -295,13 +278,13 @@ class Filer:
                 outcome=Outcome.PENDING, reason="",
             )
             values = []
-            for column, f in zip(columns, fields):
+            for column, (f, plain) in zip(columns, fields):
                 if column == "raw":
                     values.append(encoded)
                 elif column == "account_id":
                     values.append(self.account.pk if self.account else None)
                 else:
-                    values.append(f.get_db_prep_save(getattr(mention, f.attname), connection))
+                    values.append(prepare(f, plain, getattr(mention, f.attname)))
             rows.append(values)
             by_id[env.tweet_id] = (env, mention)
         placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -382,14 +365,14 @@ class Filer:
         return complaint
 
     def _file_carefully(self, env, mention, good, dups):
-        kept = (len(good), len(dups), list(self.recent), len(self.not_filed), len(self.candidates))
+        kept = (len(good), len(dups), self.recent.snapshot(), len(self.not_filed), len(self.candidates))
         try:
             with transaction.atomic():
                 return self._file_one(env, mention, good, dups)
         except Exception as exc:  # recorded on the mention, never lost and never retried for ever
             log.exception("mention %s could not be filed", env.tweet_id)
             del good[kept[0]:], dups[kept[1]:], self.not_filed[kept[3]:], self.candidates[kept[4]:]
-            self.recent = kept[2]
+            self.recent.restore(kept[2])
             return Outcome.REJECTED, reasons.encode(reasons.NOT_FILED_ERROR, detail=f"{type(exc).__name__}: {exc}"), None
 
     def _file_one(self, env, mention, good, dups):
@@ -677,18 +660,23 @@ class Filer:
         self.by_tweet[env.tweet_id] = complaint.pk
         self.complaints[complaint.pk] = complaint
         unit_id = suggestion.unit.pk if suggestion else None
-        duplicate = self._duplicate_of(env.created_at, env.author_id, unit_id, complaint.text)
+        tokens = self._tokens(complaint.text)
+        duplicate = self.recent.duplicate_of(env.created_at, env.author_id, unit_id, tokens)
         if decision.flags.get("thread_of_other") and decision.complaint and not duplicate:
             duplicate = (decision.complaint.pk, 0.5, "posted in the thread of another complaint")
         if duplicate:
             dups.append(DuplicateSuggestion(complaint=complaint, candidate_id=duplicate[0], score=duplicate[1],
                                             reason=duplicate[2]))
-        self._remember(env.created_at, complaint.pk, env.author_id, unit_id, complaint.text)
+        self.recent.remember(env.created_at, complaint.pk, env.author_id, unit_id, tokens)
         threshold = settings.X_AUTO_FORWARD_CONFIDENCE
         if suggestion and threshold is not None and suggestion.confidence >= threshold:
             lifecycle.forward(complaint, suggestion.unit, actor=lifecycle.Actor(name="auto-forward"),
                               note=suggestion.reason)
         return Outcome.COMPLAINT, suggestion.reason if suggestion else "", complaint.pk
+
+
+def _prepared(field, plain, value):
+    return field.get_db_prep_save(value, connection)
 
 
 def _content_hash(env):

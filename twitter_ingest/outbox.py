@@ -69,7 +69,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from complaints import public, reasons
+from complaints import bulk, public, reasons
 from complaints.models import Channel, Complaint, Status
 from districts.models import AccountKind, XAccount
 
@@ -235,7 +235,7 @@ def batching():
     try:
         yield
         if _local.depth == 1 and _local.rows:
-            Outbox.objects.bulk_create(_local.rows, batch_size=500)
+            bulk.insert(Outbox, _local.rows)
     finally:
         _local.depth -= 1
         if _local.depth == 0:

@@ -25,8 +25,9 @@ def _joins(cp):
     return cp in (_VS16, _KEYCAP) or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F
 
 
-# Text made only of light code points (no ©/®, which may start an emoji) weighs its length: most replies.
-_NOT_PLAIN = re.compile("[^\u0000-\u00a8\u00aa-\u00ad\u00af-\u10ff]")
+# Text made only of light code points (no ©/®, which may start an emoji) weighs its length: most replies,
+# including the English ones with a dash or curly quotes (the light punctuation of U+2000-U+2037).
+_NOT_PLAIN = re.compile("[^\u0000-\u00a8\u00aa-\u00ad\u00af-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
 
 def _weigh(text):

@@ -18,6 +18,8 @@ EPOCH_MS = 1288834974657
 # A long post (X Premium) holds up to 25,000 characters as X counts them (twitter-text weights).
 MAX_TEXT = 25_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In JSON written with ensure_ascii=False a NUL shows as its escape and a lone surrogate as itself.
+_UNSTORABLE_JSON = re.compile("\\\\u0000|[\ud800-\udfff]")
 
 def snowflake_time(tweet_id):
     return datetime.fromtimestamp(((int(tweet_id) >> 22) + EPOCH_MS) / 1000, tz=dt_timezone.utc)
@@ -195,3 +197,13 @@ def safe(value):
     if isinstance(value, list):
         return [safe(v) for v in value]
     return value
+
+
+def safe_json(value):
+    """(safe(value), its JSON with sorted keys), without walking the value when nothing in it needs
+    replacing, as for almost every tweet."""
+    encoded = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if _UNSTORABLE_JSON.search(encoded) is None:
+        return value, encoded
+    value = safe(value)
+    return value, json.dumps(value, ensure_ascii=False, sort_keys=True)
