@@ -33,7 +33,9 @@ def many(make_complaint, unit, meerut_range, meerut_cell):
     ("meerut_cell", reverse("dashboard:queue"), 13),
     ("meerut_range", reverse("dashboard:supervise"), 17),  # the bell also walks the units below the range
     ("hq", reverse("dashboard:handover"), 20),
-    ("hq", reverse("dashboard:league"), 21),  # with the honour roll and the filed weekly reports
+    # The league: with the honour roll and the filed weekly reports; a first view recounts the stale days
+    # (one query more for the reopened complaints among them).
+    ("hq", reverse("dashboard:league"), 23),
     ("meerut_cell", reverse("dashboard:replies"), 9),
 ])
 def test_list_pages_have_no_n_plus_one(request, client_for, many, django_assert_max_num_queries, persona, url, limit):
