@@ -114,11 +114,13 @@ def test_dashboard_noted_posted_by_a_unit_with_credentials(citizen_complaint, fa
     c = lifecycle.forward(citizen_complaint, "lucknow-commissionerate", actor=hq)
     lifecycle.note(c, actor=lucknow_cell)
     noted = Outbox.objects.get(kind=OutboxKind.NOTED)
-    assert noted.account == account and noted.reply_to_outbox.kind == OutboxKind.FORWARD
+    # The forward came before the reply with the code was posted, so that reply carries it (one tweet).
+    assert noted.account == account and noted.reply_to_outbox.kind == OutboxKind.REPLY_WITH_CODE
+    assert "@lkopolice" in noted.reply_to_outbox.text and not Outbox.objects.filter(kind=OutboxKind.FORWARD).exists()
     outbox.send_due()
     outbox.send_due()
     noted.refresh_from_db()
-    forward = Outbox.objects.get(kind=OutboxKind.FORWARD)
+    forward = Outbox.objects.get(kind=OutboxKind.REPLY_WITH_CODE)
     assert noted.status == OutboxStatus.SENT and noted.in_reply_to_tweet_id == forward.posted_tweet_id
     assert fake_x.fake.tweets[noted.posted_tweet_id]["author_id"] == LKO_ID
 
