@@ -133,3 +133,25 @@ def test_the_complaint_page_shows_the_deletion_and_the_copy_to_those_who_may_see
 
     client.force_login(bareilly_cell)
     assert client.get(f"/c/{complaint.tracking_code}/").status_code == 404
+
+
+def test_the_sweep_looks_up_only_citizens_tweets_of_open_complaints_not_seen_lately(fake_x, state_account, settings):
+    # Tried: three complaints, one closed; a tweet from a police account on file in an open one; then a
+    # recheck interval of 6 hours with everything just polled. Only the open complaints' citizen tweets
+    # are looked up, the rest are counted as skipped; with everything seen a moment ago nothing is.
+    from districts.models import XAccount
+    from complaints.models import Status
+    first = mention(fake_x, "citizen_a", "@Uppolice Aminabad mein chori hui")
+    second = mention(fake_x, "citizen_b", "@Uppolice Alambagh mein jhagda hua")
+    mention(fake_x, "citizen_c", "@Uppolice Chowk mein ladai hui")
+    mention(fake_x, "lkopolice", "@Uppolice @citizen_a aapki shikayat par kaaryavahi ki ja rahi hai",
+            in_reply_to=first["id"])
+    poller.poll_account(state_account)
+    Complaint.objects.filter(source_tweet_id=second["id"]).update(status=Status.CLOSED)
+    police = Mention.objects.filter(author_username__iexact="lkopolice").values_list("author_id", flat=True).first()
+    XAccount.objects.filter(handle__iexact="lkopolice").update(user_id=police)
+    result = deletions.sweep()
+    assert (result["looked_up"], result["skipped_closed"], result["skipped_police"]) == (2, 1, 1)
+    settings.X_DELETION_RECHECK_HOURS = 6
+    result = deletions.sweep()
+    assert (result["looked_up"], result["requests"], result["skipped_seen_recently"]) == (0, 0, 2)
