@@ -196,3 +196,18 @@ def test_without_template_rows_the_default_wording_is_used(fake_x, state_account
     row = Outbox.objects.get(complaint=complaint)
     assert row.status == OutboxStatus.PENDING
     assert row.text.startswith("Your complaint has been received by Uttar Pradesh Police")
+
+
+def test_the_reply_that_also_forwards_fits_in_both_languages(fake_x, state_account, hq):
+    # Tried: a Hindi and an English complaint forwarded to the unit with the longest handle on file before
+    # their replies went out. Each has one pending reply, with the code and the tag, within 280 as X counts.
+    longest = max(XAccount.objects.filter(unit__isnull=False), key=lambda a: len(a.handle))
+    for text, language, words in (("@Uppolice मेरी बाइक चोरी हो गई", "hi", "कार्यवाही"),
+                                  ("@Uppolice my bike was stolen", "en", "Kindly take cognizance")):
+        c = lifecycle.file_complaint(text=text, source_tweet_id=f"18610000000000{len(language)}{ord(language[0])}",
+                                     language=language)
+        lifecycle.forward(c, longest.unit, actor=hq)
+        row = Outbox.objects.get(complaint=c)
+        assert row.kind == OutboxKind.REPLY_WITH_CODE and row.status == OutboxStatus.PENDING
+        assert f"@{longest.handle}" in row.text and c.tracking_code in row.text and words in row.text
+        assert weighted_length(row.text) <= 280
