@@ -214,6 +214,10 @@ X_OVERLAP_WINDOW_MINUTES = env.int("X_OVERLAP_WINDOW_MINUTES", default=30)
 X_DELETION_INTERVAL = env.int("X_DELETION_INTERVAL", default=3600)
 X_DELETION_WINDOW_HOURS = env.int("X_DELETION_WINDOW_HOURS", default=24)
 X_DELETION_MAX_LOOKUPS = env.int("X_DELETION_MAX_LOOKUPS", default=10)
+# Only open complaints' tweets by citizens are looked up, and none read on X within the last
+# X_DELETION_RECHECK_HOURS (it was there then): X bills a post once a UTC day, so checking more often than
+# daily buys little, and a tweet polled an hour ago needs no lookup.
+X_DELETION_RECHECK_HOURS = env.float("X_DELETION_RECHECK_HOURS", default=6)
 # Forward automatically when the suggested unit's confidence reaches this (0..1); unset = never.
 X_AUTO_FORWARD_CONFIDENCE = env.float("X_AUTO_FORWARD_CONFIDENCE", default=None)
 # A link costs ~13x a plain post under pay-per-use; the code alone lets the citizen track.

@@ -23,13 +23,15 @@ import tweepy
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from complaints import lifecycle, reasons
+from complaints.models import OPEN_STATUSES
+from districts.models import XAccount
 
 from . import client as xclient
-from .models import Mention
+from .models import AccountState, Mention
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +46,39 @@ def _not_found(error):
             and error.get("resource_type", "tweet") == "tweet")
 
 
-def due(now=None):
-    """The mentions to look up now, least recently checked first."""
+def due(now=None, counts=None):
+    """The mentions to look up now, least recently checked first: those of open complaints, posted within
+    the window, not written by a police account (the desk's own or a unit's), and not seen on X within
+    X_DELETION_RECHECK_HOURS (a poll or a lookup that read it then saw it there). Each lookup of a tweet
+    still there is a post read; what is left out is counted in `counts`."""
     now = now or timezone.now()
     since = now - timedelta(hours=settings.X_DELETION_WINDOW_HOURS)
-    return (Mention.objects.filter(complaint__isnull=False, deleted_on_x_at__isnull=True, tweeted_at__gte=since)
-            .order_by(F("checked_on_x_at").asc(nulls_first=True), "pk")
+    seen_since = now - timedelta(hours=settings.X_DELETION_RECHECK_HOURS)
+    recent = Mention.objects.filter(complaint__isnull=False, deleted_on_x_at__isnull=True, tweeted_at__gte=since)
+    police = _police_ids()
+    open_ = recent.filter(complaint__status__in=OPEN_STATUSES)
+    citizens = open_.exclude(author_id__in=police)
+    unseen = citizens.filter(Q(checked_on_x_at__lt=seen_since) | Q(checked_on_x_at__isnull=True,
+                                                                   received_at__lt=seen_since))
+    if counts is not None:
+        total, in_open, by_citizens = recent.count(), open_.count(), citizens.count()
+        counts.update(skipped_closed=total - in_open, skipped_police=in_open - by_citizens,
+                      skipped_seen_recently=by_citizens - unseen.count())
+    return (unseen.order_by(F("checked_on_x_at").asc(nulls_first=True), "pk")
             .values_list("pk", "tweet_id")[:BATCH * settings.X_DELETION_MAX_LOOKUPS])
+
+
+def _police_ids():
+    """X user ids of the accounts on file (the state's, the units'): their tweets are the police's own."""
+    ids = set(XAccount.objects.exclude(user_id="").values_list("user_id", flat=True))
+    ids |= set(AccountState.objects.exclude(user_id="").values_list("user_id", flat=True))
+    return ids
 
 
 def sweep(*, client=None):
     """Look up recent mentions' ids on X and record the deleted ones. Returns a summary dict."""
-    result = {"looked_up": 0, "requests": 0, "deleted": 0, "error": "", "skipped": ""}
+    result = {"looked_up": 0, "requests": 0, "deleted": 0, "error": "", "skipped": "", "skipped_closed": 0,
+              "skipped_police": 0, "skipped_seen_recently": 0}
     if not xclient.can_read():
         result["skipped"] = "no X credentials"
         return result
@@ -67,7 +90,7 @@ def sweep(*, client=None):
         result["skipped"] = "another sweep is running"
         return result
     try:
-        rows = list(due())
+        rows = list(due(counts=result))
         client = client or xclient.make_client()
         for start in range(0, len(rows), BATCH):
             ids = [tweet_id for _, tweet_id in rows[start:start + BATCH]]

@@ -5,6 +5,7 @@ import hashlib
 import json
 from datetime import timedelta
 
+import pytest
 import requests
 from django.utils import timezone
 
@@ -14,6 +15,12 @@ from twitter_ingest import deletions, poller, tasks
 from twitter_ingest.models import HashOver, Mention
 
 from .conftest import mention
+
+
+@pytest.fixture(autouse=True)
+def _look_up_what_was_just_polled(settings):
+    # These tests look up tweets polled a moment ago; the sweep's own selection is tested below.
+    settings.X_DELETION_RECHECK_HOURS = 0
 
 
 def _lookups(fake_x):
@@ -52,7 +59,8 @@ def test_a_deleted_mention_is_recorded_once_and_its_copy_kept(fake_x, state_acco
     requests.post(f"{fake_x.url}/_sandbox/delete", json={"ids": [original["id"]]}, timeout=5)
 
     result = deletions.sweep()
-    assert result == {"looked_up": 2, "requests": 1, "deleted": 1, "error": "", "skipped": ""}
+    assert result == {"looked_up": 2, "requests": 1, "deleted": 1, "error": "", "skipped": "", "skipped_closed": 0,
+                      "skipped_police": 0, "skipped_seen_recently": 0}
     gone = Mention.objects.get(tweet_id=original["id"])
     assert gone.deleted_on_x_at is not None
     assert (bytes(gone.received_bytes), gone.content_hash, gone.raw) == (bytes(kept.received_bytes),
@@ -125,3 +133,25 @@ def test_the_complaint_page_shows_the_deletion_and_the_copy_to_those_who_may_see
 
     client.force_login(bareilly_cell)
     assert client.get(f"/c/{complaint.tracking_code}/").status_code == 404
+
+
+def test_the_sweep_looks_up_only_citizens_tweets_of_open_complaints_not_seen_lately(fake_x, state_account, settings):
+    # Tried: three complaints, one closed; a tweet from a police account on file in an open one; then a
+    # recheck interval of 6 hours with everything just polled. Only the open complaints' citizen tweets
+    # are looked up, the rest are counted as skipped; with everything seen a moment ago nothing is.
+    from districts.models import XAccount
+    from complaints.models import Status
+    first = mention(fake_x, "citizen_a", "@Uppolice Aminabad mein chori hui")
+    second = mention(fake_x, "citizen_b", "@Uppolice Alambagh mein jhagda hua")
+    mention(fake_x, "citizen_c", "@Uppolice Chowk mein ladai hui")
+    mention(fake_x, "lkopolice", "@Uppolice @citizen_a aapki shikayat par kaaryavahi ki ja rahi hai",
+            in_reply_to=first["id"])
+    poller.poll_account(state_account)
+    Complaint.objects.filter(source_tweet_id=second["id"]).update(status=Status.CLOSED)
+    police = Mention.objects.filter(author_username__iexact="lkopolice").values_list("author_id", flat=True).first()
+    XAccount.objects.filter(handle__iexact="lkopolice").update(user_id=police)
+    result = deletions.sweep()
+    assert (result["looked_up"], result["skipped_closed"], result["skipped_police"]) == (2, 1, 1)
+    settings.X_DELETION_RECHECK_HOURS = 6
+    result = deletions.sweep()
+    assert (result["looked_up"], result["requests"], result["skipped_seen_recently"]) == (0, 0, 2)
