@@ -245,13 +245,14 @@ def _citizen_kind(text, toks, own_words, context, hits, found_codes):
     # or a "but" after the thanks. Words of an offence do not: "my stolen phone was found, thank you".
     thanks_at = min((h.first for h in hits if h.cls in (C.APPRECIATION, C.GREETING)), default=None)
     but_after = thanks_at is not None and any(h.cls == C.CONTRAST and h.first > thanks_at for h in hits)
-    asks = bool(classes & {C.SENSITIVE, C.COGNIZANCE_REQUEST}) or (
-        C.URGENT in classes and C.CUE_NOW in classes) or but_after
+    # A lone "please" asks for nothing by itself: "follow back please", "thank you, please keep it up".
+    requests = any(
+        h.cls == C.COGNIZANCE_REQUEST and not (h.first == h.last and toks[h.first].key in _POLITE) for h in hits)
+    asks = C.SENSITIVE in classes or requests or (C.URGENT in classes and C.CUE_NOW in classes) or but_after
     harm = asks or bool(classes & {C.URGENT, C.COMPLAINT_SIGNAL})
     thanks = sum(1 for h in hits if h.cls == C.APPRECIATION)
     greetings = sum(1 for h in hits if h.cls == C.GREETING)
-    grievance = bool(classes & {C.SENSITIVE, C.URGENT, C.COMPLAINT_SIGNAL}) or but_after or any(
-        h.cls == C.COGNIZANCE_REQUEST and not (h.first == h.last and toks[h.first].key in _POLITE) for h in hits)
+    grievance = bool(classes & {C.SENSITIVE, C.URGENT, C.COMPLAINT_SIGNAL}) or but_after or requests
     asks_status = C.STATUS_REQUEST in classes and not grievance
     if context.reply_to == "own_complaint":
         if asks_status:
