@@ -1,6 +1,6 @@
 """Browser test of HQ's watched-accounts page and the per-account rows of the ingest health page (the
 harness of test_browser.py: Debian's Chromium, Playwright, the live server), 1366 px and a 360 px phone,
-English and Hindi. Screenshots go to artifacts/dashboard-accounts-*.png."""
+English and Hindi. Screenshots go to artifacts/dashboard-watched-accounts-*.png."""
 
 import pytest
 
@@ -32,16 +32,16 @@ def test_hq_switches_an_account_on_and_sees_it_on_the_health_page(seeded, live_s
     assert "@dgpup" in page.locator("table").inner_text()
     assert XAccount.objects.get(handle="dgpup").watched
     fits(page, width)
-    shot(page, f"accounts-1-switch-{width}")
+    shot(page, f"watched-accounts-1-switch-{width}")
     page.goto(f"{live_server.url}/ingest/")
     table = page.locator("#account-states").inner_text()
     assert "@Uppolice" in table and "@dgpup" in table
     fits(page, width)
-    shot(page, f"accounts-2-health-{width}")
+    shot(page, f"watched-accounts-2-health-{width}")
     with page.expect_navigation():
         page.select_option("#lang-select", "hi")
     assert page.locator("html").get_attribute("lang") == "hi"
     page.goto(f"{live_server.url}/ingest/accounts/")
     fits(page, width)
-    shot(page, f"accounts-3-switch-hi-{width}")
+    shot(page, f"watched-accounts-3-switch-hi-{width}")
     close(ctx)
