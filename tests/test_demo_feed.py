@@ -25,6 +25,7 @@ def _run(settings, steps=STEPS):
     cache.clear()
     with FakeXServer() as server:
         settings.X_API_BASE_URL = server.url
+        settings.X_DELETION_RECHECK_HOURS = 0  # as the demo command sets it: the deletion scene shows at once
         feeder = demo_feed.Feeder(server.fake, out=lambda *a: None)
         demo_feed.replay(feeder, STREAM, 10_000, threading.Event(), lambda *a: None)
         account = XAccount.objects.get(handle__iexact="Uppolice")

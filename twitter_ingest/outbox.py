@@ -119,15 +119,6 @@ DEFAULT_TEMPLATES = {
         "आपकी शिकायत उत्तर प्रदेश पुलिस को प्राप्त हो गई है, जिसका ट्रैकिंग कोड {code} है। कृपया आगे के संवाद में "
         "यही कोड लिखें। आपात स्थिति में डायल 112 करें।{link}",
     ),
-    # The reply with the code that also forwards (on_transition, when the desk forwards before the reply is
-    # posted): one summoned reply instead of two, tagging the unit as UP Police do in replies to citizens.
-    "reply_with_code_forward": (
-        "Your complaint has been received by Uttar Pradesh Police. Its tracking code is {code} — please quote "
-        "this code in all further communication. @{handle} Kindly take cognizance and take necessary action. "
-        "In an emergency, dial 112.{link}",
-        "आपकी शिकायत उत्तर प्रदेश पुलिस को प्राप्त हो गई है, जिसका ट्रैकिंग कोड {code} है। कृपया आगे के संवाद में "
-        "यही कोड लिखें। @{handle} कृपया संज्ञान लेकर आवश्यक कार्यवाही करें। आपात स्थिति में डायल 112 करें।{link}",
-    ),
     "forward": (
         "@{handle} Kindly take cognizance of complaint {code} and take necessary action. Please apprise us of "
         "the action taken.",
@@ -393,39 +384,6 @@ def queue_status_reply(complaint, mention_tweet_id):
     return _to_hand_unless_named(row, asked or complaint.text)
 
 
-def _forward_in_reply(complaint, account, target):
-    """Carry the forward in the complaint's reply with its code when that reply is still waiting, from the
-    same account, and the two fit in one tweet: X bills each summoned reply, and the citizen sees the unit
-    tagged in the answer to them. True when the reply now carries it; otherwise the forward is its own
-    tweet. A reply already claimed by a sender is left as it is (it may be on its way to X)."""
-    pending = [row for row in getattr(_local, "rows", None) or [] if getattr(_local, "depth", 0)
-               and row.complaint_id == complaint.pk and row.kind == OutboxKind.REPLY_WITH_CODE]
-    row = pending[0] if pending else (
-        Outbox.objects.filter(complaint=complaint, kind=OutboxKind.REPLY_WITH_CODE, status=OutboxStatus.PENDING,
-                              claimed_at__isnull=True, attempts=0).order_by("pk").first())
-    if row is None or row.status != OutboxStatus.PENDING or row.account_id != account.pk:
-        return False
-    combined = Outbox(kind=row.kind, complaint=complaint, account=account, in_reply_to_tweet_id=row.in_reply_to_tweet_id)
-    try:
-        combined.text = render("reply_with_code_forward", complaint, handle=target.handle)
-        text = vet(combined, complaint)
-    except Hold:
-        return False
-    if row.pk is None:
-        row.text = text
-        return True
-    return bool(Outbox.objects.filter(pk=row.pk, status=OutboxStatus.PENDING, claimed_at__isnull=True,
-                                      attempts=0).update(text=text))
-
-
-def _forward_of(complaint, unit_account):
-    """The tweet that forwarded the complaint to the unit: its forward, or its reply with the code that
-    carried the forward (_forward_in_reply)."""
-    live = Outbox.objects.filter(complaint=complaint).exclude(status=OutboxStatus.DEAD).order_by("-created_at", "-id")
-    return (live.filter(kind=OutboxKind.FORWARD).first()
-            or live.filter(kind=OutboxKind.REPLY_WITH_CODE, text__icontains=f"@{unit_account.handle}").first())
-
-
 def on_transition(sender, complaint, event, action, **kwargs):
     """Receiver of lifecycle.transitioned: runs inside the change's transaction."""
     if complaint.channel != Channel.X or not complaint.source_tweet_id:
@@ -444,7 +402,7 @@ def on_transition(sender, complaint, event, action, **kwargs):
             return
         target = _unit_account(complaint.unit_id)
         account = _state_account()
-        if account and target and not _forward_in_reply(complaint, account, target):
+        if account and target:
             queue(OutboxKind.FORWARD, complaint, account=account, key=f"forward:{event.pk}",
                   text=("forward", {"handle": target.handle}), in_reply_to=complaint.source_tweet_id)
     elif action == "note" and event.actor_id is not None:
@@ -452,7 +410,8 @@ def on_transition(sender, complaint, event, action, **kwargs):
             return  # the unit's own account answering in the victim's thread names the unit
         unit_account = _unit_account(event.unit_id or complaint.noted_by_id)
         can_post = unit_account is not None and credentials.tokens_for(unit_account).is_set
-        forward = _forward_of(complaint, unit_account) if can_post else None
+        forward = (Outbox.objects.filter(complaint=complaint, kind=OutboxKind.FORWARD)
+                   .exclude(status=OutboxStatus.DEAD).order_by("-created_at", "-id").first())
         if can_post and forward:
             queue(OutboxKind.NOTED, complaint, account=unit_account, text=("noted", {}),
                   key=f"noted:{event.pk}", reply_to_outbox=forward,

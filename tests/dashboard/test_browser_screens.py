@@ -69,7 +69,9 @@ def each_screen(browser, live_server, url, name, check):  # noqa: F811
         close(ctx)
 
 
-def test_complaint_page_with_follow_up_photos_edit_and_deletion(seeded, live_server, browser, hq, fake_x):  # noqa: F811
+def test_complaint_page_with_follow_up_photos_edit_and_deletion(seeded, live_server, browser, hq, fake_x,  # noqa: F811
+                                                                settings):
+    settings.X_DELETION_RECHECK_HOURS = 0  # the sweep looks again at the reply polled a moment ago
     account = XAccount.objects.get(handle__iexact="Uppolice")
     original = fake_x.add_tweet({"author": "amit_meerut", "lang": "hi",
                                  "text": "@Uppolice मेरठ के सदर बाजार में मेरी दुकान का ताला तोड़कर चोरी हुई है।",

@@ -23,14 +23,11 @@ def test_forward_is_tweeted_and_the_districts_noted_acknowledges(fake_x, state_a
     complaint = Complaint.objects.get()
     assert complaint.suggested_unit.slug == "lucknow-commissionerate"
     lifecycle.forward(complaint, complaint.suggested_unit, actor=hq)
-    # Forwarded before the reply with the code went out: one reply carries the code and the tag (one
-    # summoned reply billed instead of two), in the complaint's language.
-    assert outbox.send_due() == {"sent": 1}
+    assert outbox.send_due() == {"sent": 2}
     posted = fake_x.fake.posted
     texts = [fake_x.fake.tweets[i]["text"] for i in posted]
-    assert complaint.tracking_code in texts[0] and "@lkopolice" in texts[0] and "कार्यवाही" in texts[0]
-    forward = Outbox.objects.get(kind=OutboxKind.REPLY_WITH_CODE)
-    assert not Outbox.objects.filter(kind=OutboxKind.FORWARD).exists()
+    assert complaint.tracking_code in texts[0] and texts[1].startswith("@lkopolice")
+    forward = Outbox.objects.get(kind=OutboxKind.FORWARD)
     assert forward.in_reply_to_tweet_id == tweet["id"]               # a reply in the citizen's thread, not a quote
     run = _poll(state_account)
     assert run.outcomes == {"noted": 1}
@@ -38,22 +35,6 @@ def test_forward_is_tweeted_and_the_districts_noted_acknowledges(fake_x, state_a
     assert complaint.status == Status.NOTED and complaint.noted_by.slug == "lucknow-commissionerate"
     noted_tweet = Mention.objects.get(outcome="noted")
     assert complaint.noted_tweet_id == noted_tweet.tweet_id and complaint.noted_at == noted_tweet.tweeted_at
-
-
-def test_a_forward_after_the_reply_was_posted_is_its_own_tweet(fake_x, state_account, hq, settings):
-    # Tried: the reply with the code sent first, then HQ forwards. The posted reply is not touched; the
-    # forward is a second reply tagging the district, and its Noted is recorded.
-    settings.X_POST_ENABLED = True
-    fake_x.fake.noted_delay = 0
-    mention(fake_x, "citizen_a", "@Uppolice मेरी बाइक हज़रतगंज से चोरी हो गई है")
-    _poll(state_account)
-    complaint = Complaint.objects.get()
-    assert outbox.send_due() == {"sent": 1}
-    lifecycle.forward(complaint, complaint.suggested_unit, actor=hq)
-    assert outbox.send_due() == {"sent": 1}
-    texts = [fake_x.fake.tweets[i]["text"] for i in fake_x.fake.posted]
-    assert "@lkopolice" not in texts[0] and texts[1].startswith("@lkopolice")
-    assert _poll(state_account).outcomes == {"noted": 1}
 
 
 def test_noted_by_another_unit_and_district_updates(fake_x, state_account, hq):
@@ -141,9 +122,7 @@ def test_auto_forward_above_threshold(fake_x, state_account, settings):
     tagged, named = Complaint.objects.order_by("pk")
     assert tagged.status == Status.FORWARDED and tagged.unit.slug == "gautam-buddh-nagar-commissionerate"
     assert named.status == Status.NEW
-    # Forwarded at filing: the one pending reply carries the code and the tag of the district.
-    reply = Outbox.objects.get(complaint=tagged, status=OutboxStatus.PENDING)
-    assert reply.kind == OutboxKind.REPLY_WITH_CODE and "@noidapolice" in reply.text and tagged.tracking_code in reply.text
+    assert Outbox.objects.filter(kind=OutboxKind.FORWARD, complaint=tagged, status=OutboxStatus.PENDING).exists()
 
 
 def test_duplicates_are_found_across_polls(fake_x, state_account):

@@ -114,13 +114,11 @@ def test_dashboard_noted_posted_by_a_unit_with_credentials(citizen_complaint, fa
     c = lifecycle.forward(citizen_complaint, "lucknow-commissionerate", actor=hq)
     lifecycle.note(c, actor=lucknow_cell)
     noted = Outbox.objects.get(kind=OutboxKind.NOTED)
-    # The forward came before the reply with the code was posted, so that reply carries it (one tweet).
-    assert noted.account == account and noted.reply_to_outbox.kind == OutboxKind.REPLY_WITH_CODE
-    assert "@lkopolice" in noted.reply_to_outbox.text and not Outbox.objects.filter(kind=OutboxKind.FORWARD).exists()
+    assert noted.account == account and noted.reply_to_outbox.kind == OutboxKind.FORWARD
     outbox.send_due()
     outbox.send_due()
     noted.refresh_from_db()
-    forward = Outbox.objects.get(kind=OutboxKind.REPLY_WITH_CODE)
+    forward = Outbox.objects.get(kind=OutboxKind.FORWARD)
     assert noted.status == OutboxStatus.SENT and noted.in_reply_to_tweet_id == forward.posted_tweet_id
     assert fake_x.fake.tweets[noted.posted_tweet_id]["author_id"] == LKO_ID
 
@@ -196,18 +194,3 @@ def test_without_template_rows_the_default_wording_is_used(fake_x, state_account
     row = Outbox.objects.get(complaint=complaint)
     assert row.status == OutboxStatus.PENDING
     assert row.text.startswith("Your complaint has been received by Uttar Pradesh Police")
-
-
-def test_the_reply_that_also_forwards_fits_in_both_languages(fake_x, state_account, hq):
-    # Tried: a Hindi and an English complaint forwarded to the unit with the longest handle on file before
-    # their replies went out. Each has one pending reply, with the code and the tag, within 280 as X counts.
-    longest = max(XAccount.objects.filter(unit__isnull=False), key=lambda a: len(a.handle))
-    for text, language, words in (("@Uppolice मेरी बाइक चोरी हो गई", "hi", "कार्यवाही"),
-                                  ("@Uppolice my bike was stolen", "en", "Kindly take cognizance")):
-        c = lifecycle.file_complaint(text=text, source_tweet_id=f"18610000000000{len(language)}{ord(language[0])}",
-                                     language=language)
-        lifecycle.forward(c, longest.unit, actor=hq)
-        row = Outbox.objects.get(complaint=c)
-        assert row.kind == OutboxKind.REPLY_WITH_CODE and row.status == OutboxStatus.PENDING
-        assert f"@{longest.handle}" in row.text and c.tracking_code in row.text and words in row.text
-        assert weighted_length(row.text) <= 280

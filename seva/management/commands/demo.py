@@ -93,6 +93,9 @@ class Command(BaseCommand):
             say("Training the triage model on the seed set (fixtures/triage/train.jsonl)…")
             call_command("train_triage", "--seed-only", verbosity=0, stdout=io.StringIO())
 
+        # The demo's deleted tweet shows within its run: the sweep looks again at tweets it saw a moment ago
+        # (in production it waits X_DELETION_RECHECK_HOURS, to keep the X bill down).
+        settings.X_DELETION_RECHECK_HOURS = 0
         fake = FakeX(state_username=settings.X_STATE_HANDLE)
         fake.noted_delay = noted_after / speed
         fake.noted_share = noted_share
