@@ -9,7 +9,7 @@ Errors and reasons in the engineers' figures are given in the active language (c
 and the input lately rejected is listed."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from complaints import reasons
 
-from . import credentials
+from . import credentials, pacing
 from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
 
@@ -85,8 +85,10 @@ def next_poll(state, now):
         return now
     if state.paused_reason:
         return None
-    due = [t for t in (state.last_poll_at and state.last_poll_at + timedelta(seconds=settings.X_POLL_INTERVAL),
-                       state.retry_after, state.rate_limited_until) if t]
+    paced = pacing.state(state.account_id).get("next_at")
+    regular = (datetime.fromtimestamp(paced, tz=dt_timezone.utc) if paced else
+               state.last_poll_at and state.last_poll_at + timedelta(seconds=settings.X_POLL_INTERVAL))
+    due = [t for t in (regular, state.retry_after, state.rate_limited_until) if t]
     return max(due + [now])
 
 
