@@ -66,11 +66,11 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 import requests
 import tweepy
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from complaints import bulk, public, reasons
-from complaints.models import Channel, Complaint, Status
+from complaints.models import Channel, Complaint, Priority, Status
 from districts.models import AccountKind, XAccount
 
 from . import accounts, client as xclient, credentials, hold_reasons, ledger
@@ -267,6 +267,8 @@ def vet(row, complaint):
     text = row.text or ""
     if row.kind in OPTIONAL_KINDS and ledger.optional_spending_stopped():
         raise Hold(hold_reasons.BUDGET_SPENT, budget=settings.X_MONTHLY_BUDGET_USD)
+    if complaint is not None:
+        overtaken(row, complaint)
     if complaint is not None and complaint.is_restricted:
         text = render(row.kind, complaint)
     verdict = public.check_text(text)
@@ -279,6 +281,18 @@ def vet(row, complaint):
     if not fits(text):
         raise Hold(hold_reasons.TOO_LONG, limit=MAX_WEIGHT, weight=weighted_length(text))
     return text
+
+
+# Replies that events overtook while they waited in the queue (a burst beyond X's posting limit can keep
+# a row waiting for many minutes): a forward or a Noted once the complaint is finished, a closing reply once
+# it has been reopened. They are held with the reason, never posted stale.
+FINISHED = {Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE}
+OVERTAKEN_WHEN = {OutboxKind.FORWARD: FINISHED, OutboxKind.NOTED: FINISHED, OutboxKind.CLOSING: {Status.REOPENED}}
+
+
+def overtaken(row, complaint):
+    if complaint.status in OVERTAKEN_WHEN.get(row.kind, ()):
+        raise Hold(hold_reasons.OVERTAKEN, status=complaint.status)
 
 
 def vet_claimed(row):
@@ -600,13 +614,22 @@ def _renew(row):
     return renewed == 1
 
 
+def due_in_order(now=None):
+    """The rows due, in the order they are sent when X's posting limit cannot take them all at once:
+    replies about urgent complaints first, then the longest waiting (released rows keep their place)."""
+    now = now or timezone.now()
+    urgent = Case(When(complaint__priority=Priority.URGENT, then=Value(0)), default=Value(1))
+    return (Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            .order_by(urgent, "next_attempt_at", "id"))
+
+
 def send_due(limit=20, now=None):
-    """Send what is due, released rows first; returns {status: count} of what this run did."""
+    """Send what is due, urgent first, then released rows and the oldest; returns {status: count} of what
+    this run did."""
     release_stale(now)
     now = now or timezone.now()
     done = {}
-    ids = list(Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+    ids = list(due_in_order(now).values_list("pk", flat=True)[:limit])
     for row_id in ids:
         if not claim(row_id):
             continue
