@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from complaints import reasons
 
-from . import credentials, pacing
+from . import credentials, pacing, reply_backlog
 from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
 
@@ -141,6 +141,7 @@ def summary(runs_per_account=5):
         "accounts": accounts,
         "outbox": {status: outbox_counts.get(status, 0) for status in OutboxStatus.values},
         "last_sent_at": Outbox.objects.filter(status=OutboxStatus.SENT).aggregate(at=Max("sent_at"))["at"],
+        "reply_backlog": reply_backlog.backlog(now),
         "mentions_last_24h": Mention.objects.filter(received_at__gte=now - timedelta(days=1)).count(),
         "rejected_last_24h": RejectedInput.objects.filter(created_at__gte=now - timedelta(days=1)).count(),
     }

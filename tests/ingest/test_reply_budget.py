@@ -52,3 +52,34 @@ def test_a_forward_overtaken_by_events_is_held_not_posted(fake_x, state_account,
     assert hold_reasons.decode(forward.reason) == (hold_reasons.OVERTAKEN, {"status": complaint.status})
     assert str(Status(complaint.status).label) in hold_reasons.describe(forward.reason)
     assert not [i for i in fake_x.fake.posted[posted_before:] if "cognizance" in fake_x.fake.tweets[i]["text"]]
+
+
+def test_hq_sees_the_backlog_and_when_the_last_reply_goes_out(fake_x, state_account, hq, settings, client):
+    """Eight replies queued against an account that may post three more in these 15 minutes (a limit of
+    three): five wait for later windows, two windows on, and HQ's ingest page says so in both languages."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from twitter_ingest import reply_backlog
+
+    settings.X_POST_MAX_PER_15MIN = 3
+    complaints = [_file(fake_x, i) for i in range(8)]
+    for c in complaints[:2]:
+        lifecycle.set_priority(c, Priority.URGENT, actor=hq)
+    now = timezone.now()
+    estimate = reply_backlog.backlog(now)
+    assert (estimate["waiting"], estimate["urgent"]) == (8, 2)
+    assert estimate["last_at"] - now == timedelta(minutes=30)
+    client.force_login(hq)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard:health"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 waiting replies are about urgent complaints" in page and "The last reply waiting should go out by" in page
+    # Once everything is sent, nothing waits and the line goes.
+    settings.X_POST_MAX_PER_15MIN = 90
+    settings.X_POST_ENABLED = True
+    assert outbox.send_due() == {"sent": 8}
+    assert reply_backlog.backlog()["waiting"] == 0
+    page = client.get(reverse("dashboard:health"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="reply-backlog"' not in page
