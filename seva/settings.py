@@ -204,7 +204,7 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # keeping X_POLL_RESERVE requests per window for paging and the overlap poll over the last
 # X_OVERLAP_WINDOW_MINUTES for late arrivals; the outbox sender runs every X_OUTBOX_INTERVAL s.
 X_API_TIMEOUT = env.float("X_API_TIMEOUT", default=15.0)
-X_POLL_INTERVAL = env.int("X_POLL_INTERVAL", default=8)
+X_POLL_INTERVAL = env.int("X_POLL_INTERVAL", default=6)
 X_POLL_MIN_INTERVAL = env.float("X_POLL_MIN_INTERVAL", default=2.0)
 X_POLL_BACKOFF_FACTOR = env.float("X_POLL_BACKOFF_FACTOR", default=1.5)
 X_POLL_TICK = env.float("X_POLL_TICK", default=2.0)
@@ -231,6 +231,8 @@ X_OUTBOX_MAX_ATTEMPTS = env.int("X_OUTBOX_MAX_ATTEMPTS", default=6)
 X_OUTBOX_BACKOFF_SECONDS = env.float("X_OUTBOX_BACKOFF_SECONDS", default=30.0)
 X_OUTBOX_CLAIM_SECONDS = env.int("X_OUTBOX_CLAIM_SECONDS", default=120)
 X_POST_MAX_PER_15MIN = env.int("X_POST_MAX_PER_15MIN", default=90)
+# Of those, kept for replies about urgent complaints during a burst (the rest wait for the next window).
+X_POST_URGENT_RESERVE = env.int("X_POST_URGENT_RESERVE", default=15)
 # A tick nobody ran within its own period is dropped: the next tick asks again.
 CELERY_BEAT_SCHEDULE["x-poll-mentions"] = {"task": "twitter_ingest.tasks.poll_all", "schedule": X_POLL_TICK,
                                            "options": {"expires": X_POLL_TICK * 5}}

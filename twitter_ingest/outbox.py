@@ -66,7 +66,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 import requests
 import tweepy
 from django.conf import settings
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from complaints import bulk, public, reasons
@@ -570,6 +570,22 @@ def _sent_recently(account):
     return Outbox.objects.filter(account=account, status=OutboxStatus.SENT, sent_at__gte=since).count()
 
 
+def accounts_at_post_limit(now=None, *, urgent=True):
+    """The accounts that have posted X_POST_MAX_PER_15MIN times in the last 15 minutes (for replies that
+    are not urgent, that less the X_POST_URGENT_RESERVE kept for urgent ones): their rows keep their place
+    in the queue instead of being claimed and pushed back."""
+    since = (now or timezone.now()) - timedelta(minutes=15)
+    limit = post_limit(urgent)
+    return set(Outbox.objects.filter(status=OutboxStatus.SENT, sent_at__gte=since).values("account_id")
+               .annotate(n=Count("id")).filter(n__gte=limit).values_list("account_id", flat=True))
+
+
+def post_limit(urgent):
+    if urgent:
+        return settings.X_POST_MAX_PER_15MIN
+    return max(1, settings.X_POST_MAX_PER_15MIN - settings.X_POST_URGENT_RESERVE)
+
+
 def release_stale(now=None):
     """Rows whose sender died (or overran its claim) go back to the queue at the place of their claim, so
     they are tried again before anything queued since and their look-back is short. A row claimed
@@ -619,7 +635,10 @@ def due_in_order(now=None):
     replies about urgent complaints first, then the longest waiting (released rows keep their place)."""
     now = now or timezone.now()
     urgent = Case(When(complaint__priority=Priority.URGENT, then=Value(0)), default=Value(1))
-    return (Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    is_urgent = Q(complaint__priority=Priority.URGENT)
+    held_back = ((is_urgent & Q(account_id__in=accounts_at_post_limit(now)))
+                 | (~is_urgent & Q(account_id__in=accounts_at_post_limit(now, urgent=False))))
+    return (Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).exclude(held_back)
             .order_by(urgent, "next_attempt_at", "id"))
 
 
@@ -629,13 +648,18 @@ def send_due(limit=20, now=None):
     release_stale(now)
     now = now or timezone.now()
     done = {}
-    ids = list(due_in_order(now).values_list("pk", flat=True)[:limit])
-    for row_id in ids:
+    posted = {}
+    due = due_in_order(now).values_list("pk", "account_id", "complaint__priority")[:limit]
+    for row_id, account_id, priority in list(due):
+        if account_id in posted and posted[account_id] >= post_limit(priority == Priority.URGENT):
+            continue  # the account reached its posting limit in this run: its rows keep their place
         if not claim(row_id):
             continue
         row = Outbox.objects.select_related("account", "reply_to_outbox").get(pk=row_id)
         status = send_claimed(row)
         done[status] = done.get(status, 0) + 1
+        if status == OutboxStatus.SENT:
+            posted[account_id] = _sent_recently(row.account)
     return done
 
 

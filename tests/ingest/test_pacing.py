@@ -42,7 +42,7 @@ def test_speeds_up_while_mentions_flow_and_backs_off_when_quiet(fake_x, state_ac
         assert pacing.is_due(state_account.pk) and poller.poll_account(state_account).run.fetched == 0
         waits.append(wait(state_account) - clock.now)
     assert waits[0] == pytest.approx(2.0, abs=0.2)
-    assert waits[1:] == pytest.approx([3.0, 4.5, 6.75, 8.0, 8.0], abs=0.2)
+    assert waits[1:] == pytest.approx([3.0, 4.5, 6.0, 6.0, 6.0], abs=0.2)
     clock.now = wait(state_account)
     mention(fake_x, "citizen_b", "@Uppolice loud music after midnight in Aliganj")
     assert poller.poll_account(state_account).run.fetched == 1

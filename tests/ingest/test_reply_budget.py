@@ -83,3 +83,23 @@ def test_hq_sees_the_backlog_and_when_the_last_reply_goes_out(fake_x, state_acco
     assert reply_backlog.backlog()["waiting"] == 0
     page = client.get(reverse("dashboard:health"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="reply-backlog"' not in page
+
+
+@pytest.mark.slow
+def test_the_burst_bench_runs_and_urgent_replies_wait_least(tmp_path):
+    """bench/reply_burst_bench.py at a tiny size: 120 mentions in a minute against the 90 posts X allows
+    in 15 minutes, so 30 replies wait for the next window, and the urgent ones are not among them."""
+    import json
+    import subprocess
+
+    from .processes import PYTHON, ROOT, env_for
+
+    url = f"sqlite:///{tmp_path}/bench.sqlite3"
+    result = subprocess.run([PYTHON, "bench/reply_burst_bench.py", "--mentions", "120", "--spread", "60",
+                             "--urgent-share", "0.1"], cwd=ROOT, env=env_for(url), capture_output=True, text=True,
+                            timeout=360)
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    waits = line["wait_min"]
+    assert waits["urgent"]["n"] + waits["normal"]["n"] == 120
+    assert waits["urgent"]["max"] < 2 and waits["normal"]["max"] >= 13
