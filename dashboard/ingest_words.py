@@ -94,4 +94,6 @@ def outbox_line(summary):
         "last_sent": dates.ist(summary.get("last_sent_at")) or _("Never"),
         "mentions_24h": summary.get("mentions_last_24h", 0),
         "rejected_24h": summary.get("rejected_last_24h", 0),
+        "urgent_waiting": (summary.get("reply_backlog") or {}).get("urgent", 0),
+        "last_reply_at": dates.ist((summary.get("reply_backlog") or {}).get("last_at")),
     }

@@ -197,11 +197,18 @@ X_ACCOUNT_TOKENS = {
 # The public site's address, used in links that leave the application (tweets, exports).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
-# X ingest (twitter_ingest). Mentions are polled every X_POLL_INTERVAL seconds (300 requests / 15 min per
-# user allows one every 3 s; 60 s leaves room for paging and the overlap poll), with an overlap poll over
-# the last X_OVERLAP_WINDOW_MINUTES for late arrivals; the outbox sender runs every X_OUTBOX_INTERVAL s.
+# X ingest (twitter_ingest). Beat looks every X_POLL_TICK seconds for accounts due a poll (pacing.py):
+# every X_POLL_MIN_INTERVAL s while mentions are flowing, backing off by X_POLL_BACKOFF_FACTOR per empty
+# poll to X_POLL_INTERVAL s when quiet (an empty poll costs nothing; pricing is per post returned), and
+# never faster than the x-rate-limit-remaining/-reset headers allow (300 requests / 15 min per user),
+# keeping X_POLL_RESERVE requests per window for paging and the overlap poll over the last
+# X_OVERLAP_WINDOW_MINUTES for late arrivals; the outbox sender runs every X_OUTBOX_INTERVAL s.
 X_API_TIMEOUT = env.float("X_API_TIMEOUT", default=15.0)
-X_POLL_INTERVAL = env.int("X_POLL_INTERVAL", default=60)
+X_POLL_INTERVAL = env.int("X_POLL_INTERVAL", default=6)
+X_POLL_MIN_INTERVAL = env.float("X_POLL_MIN_INTERVAL", default=2.0)
+X_POLL_BACKOFF_FACTOR = env.float("X_POLL_BACKOFF_FACTOR", default=1.5)
+X_POLL_TICK = env.float("X_POLL_TICK", default=2.0)
+X_POLL_RESERVE = env.int("X_POLL_RESERVE", default=10)
 # Longer than the task's hard time limit, so a running poll never loses its lock; a dead holder's lock expires.
 X_POLL_LOCK_SECONDS = env.int("X_POLL_LOCK_SECONDS", default=310)
 X_POLL_RETRIES = env.int("X_POLL_RETRIES", default=2)
@@ -228,7 +235,11 @@ X_OUTBOX_MAX_ATTEMPTS = env.int("X_OUTBOX_MAX_ATTEMPTS", default=6)
 X_OUTBOX_BACKOFF_SECONDS = env.float("X_OUTBOX_BACKOFF_SECONDS", default=30.0)
 X_OUTBOX_CLAIM_SECONDS = env.int("X_OUTBOX_CLAIM_SECONDS", default=120)
 X_POST_MAX_PER_15MIN = env.int("X_POST_MAX_PER_15MIN", default=90)
-CELERY_BEAT_SCHEDULE["x-poll-mentions"] = {"task": "twitter_ingest.tasks.poll_all", "schedule": X_POLL_INTERVAL}
+# Of those, kept for replies about urgent complaints during a burst (the rest wait for the next window).
+X_POST_URGENT_RESERVE = env.int("X_POST_URGENT_RESERVE", default=15)
+# A tick nobody ran within its own period is dropped: the next tick asks again.
+CELERY_BEAT_SCHEDULE["x-poll-mentions"] = {"task": "twitter_ingest.tasks.poll_all", "schedule": X_POLL_TICK,
+                                           "options": {"expires": X_POLL_TICK * 5}}
 CELERY_BEAT_SCHEDULE["x-overlap-poll"] = {"task": "twitter_ingest.tasks.overlap_poll", "schedule": X_OVERLAP_INTERVAL}
 CELERY_BEAT_SCHEDULE["x-send-outbox"] = {"task": "twitter_ingest.tasks.send_outbox", "schedule": X_OUTBOX_INTERVAL}
 CELERY_BEAT_SCHEDULE["x-deletion-check"] = {"task": "twitter_ingest.tasks.check_deletions",
@@ -396,7 +407,7 @@ CELERY_BEAT_SCHEDULE["dashboard-spikes-warm"] = {
 
 # /healthz and /metrics (seva/health.py). An account is late (degraded) when its last successful poll is
 # older than two poll intervals, so one missed poll shows within two intervals.
-HEALTH_INGEST_STALE_SECONDS = env.int("HEALTH_INGEST_STALE_SECONDS", default=2 * X_POLL_INTERVAL)
+HEALTH_INGEST_STALE_SECONDS = env.int("HEALTH_INGEST_STALE_SECONDS", default=max(120, 2 * X_POLL_INTERVAL))
 HEALTH_OUTBOX_BACKLOG = env.int("HEALTH_OUTBOX_BACKLOG", default=200)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_PREFIX = env.str("METRICS_PREFIX", default="seva")

@@ -9,7 +9,7 @@ Errors and reasons in the engineers' figures are given in the active language (c
 and the input lately rejected is listed."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from complaints import reasons
 
-from . import credentials
+from . import credentials, pacing, reply_backlog
 from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
 
@@ -85,8 +85,10 @@ def next_poll(state, now):
         return now
     if state.paused_reason:
         return None
-    due = [t for t in (state.last_poll_at and state.last_poll_at + timedelta(seconds=settings.X_POLL_INTERVAL),
-                       state.retry_after, state.rate_limited_until) if t]
+    paced = pacing.state(state.account_id).get("next_at")
+    regular = (datetime.fromtimestamp(paced, tz=dt_timezone.utc) if paced else
+               state.last_poll_at and state.last_poll_at + timedelta(seconds=settings.X_POLL_INTERVAL))
+    due = [t for t in (regular, state.retry_after, state.rate_limited_until) if t]
     return max(due + [now])
 
 
@@ -139,6 +141,7 @@ def summary(runs_per_account=5):
         "accounts": accounts,
         "outbox": {status: outbox_counts.get(status, 0) for status in OutboxStatus.values},
         "last_sent_at": Outbox.objects.filter(status=OutboxStatus.SENT).aggregate(at=Max("sent_at"))["at"],
+        "reply_backlog": reply_backlog.backlog(now),
         "mentions_last_24h": Mention.objects.filter(received_at__gte=now - timedelta(days=1)).count(),
         "rejected_last_24h": RejectedInput.objects.filter(created_at__gte=now - timedelta(days=1)).count(),
     }

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 from complaints import personal_data, reasons
+from complaints.models import Status
 
 from .models import Outbox, OutboxKind, OutboxStatus
 
@@ -23,6 +24,7 @@ TOO_LONG = "too_long"
 RESTRICTED = "restricted"
 BUDGET_SPENT = "budget_spent"
 NOT_SUMMONED = "not_summoned"
+OVERTAKEN = "overtaken"
 
 MESSAGES = {
     PERSONAL_DATA: _("Contains %(found)s: edit the text before it is sent."),
@@ -40,6 +42,8 @@ MESSAGES = {
                     "hand, or send it once HQ raises the budget or the month turns."),
     NOT_SUMMONED: _("Post it by hand from @%(handle)s, then mark it sent: X lets an account reply only to a tweet "
                     "that names it, and the tweet names @%(handle)s, whose tokens are not set here."),
+    OVERTAKEN: _("Not posted: the complaint moved on (%(status)s) while this reply waited, so it would be out "
+                 "of date. Edit and send it only if it still helps the citizen."),
 }
 
 _CODED = re.compile(r"^\[([a-z_]+)((?: [a-z]+=[^\s\]]*)*)\] ")
@@ -50,6 +54,8 @@ def _sentence(code, params):
     values = dict(params)
     if code == PERSONAL_DATA:
         values["found"] = personal_data.describe([k for k in values.get("kinds", "").split(",") if k])
+    if code == OVERTAKEN and values.get("status") in Status.values:
+        values["status"] = Status(values["status"]).label
     return str(MESSAGES[code]) % values
 
 

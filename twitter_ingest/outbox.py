@@ -66,11 +66,11 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 import requests
 import tweepy
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from complaints import bulk, public, reasons
-from complaints.models import Channel, Complaint, Status
+from complaints.models import Channel, Complaint, Priority, Status
 from districts.models import AccountKind, XAccount
 
 from . import accounts, client as xclient, credentials, hold_reasons, ledger
@@ -267,6 +267,8 @@ def vet(row, complaint):
     text = row.text or ""
     if row.kind in OPTIONAL_KINDS and ledger.optional_spending_stopped():
         raise Hold(hold_reasons.BUDGET_SPENT, budget=settings.X_MONTHLY_BUDGET_USD)
+    if complaint is not None:
+        overtaken(row, complaint)
     if complaint is not None and complaint.is_restricted:
         text = render(row.kind, complaint)
     verdict = public.check_text(text)
@@ -279,6 +281,18 @@ def vet(row, complaint):
     if not fits(text):
         raise Hold(hold_reasons.TOO_LONG, limit=MAX_WEIGHT, weight=weighted_length(text))
     return text
+
+
+# Replies that events overtook while they waited in the queue (a burst beyond X's posting limit can keep
+# a row waiting for many minutes): a forward or a Noted once the complaint is finished, a closing reply once
+# it has been reopened. They are held with the reason, never posted stale.
+FINISHED = {Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE}
+OVERTAKEN_WHEN = {OutboxKind.FORWARD: FINISHED, OutboxKind.NOTED: FINISHED, OutboxKind.CLOSING: {Status.REOPENED}}
+
+
+def overtaken(row, complaint):
+    if complaint.status in OVERTAKEN_WHEN.get(row.kind, ()):
+        raise Hold(hold_reasons.OVERTAKEN, status=complaint.status)
 
 
 def vet_claimed(row):
@@ -556,6 +570,22 @@ def _sent_recently(account):
     return Outbox.objects.filter(account=account, status=OutboxStatus.SENT, sent_at__gte=since).count()
 
 
+def accounts_at_post_limit(now=None, *, urgent=True):
+    """The accounts that have posted X_POST_MAX_PER_15MIN times in the last 15 minutes (for replies that
+    are not urgent, that less the X_POST_URGENT_RESERVE kept for urgent ones): their rows keep their place
+    in the queue instead of being claimed and pushed back."""
+    since = (now or timezone.now()) - timedelta(minutes=15)
+    limit = post_limit(urgent)
+    return set(Outbox.objects.filter(status=OutboxStatus.SENT, sent_at__gte=since).values("account_id")
+               .annotate(n=Count("id")).filter(n__gte=limit).values_list("account_id", flat=True))
+
+
+def post_limit(urgent):
+    if urgent:
+        return settings.X_POST_MAX_PER_15MIN
+    return max(1, settings.X_POST_MAX_PER_15MIN - settings.X_POST_URGENT_RESERVE)
+
+
 def release_stale(now=None):
     """Rows whose sender died (or overran its claim) go back to the queue at the place of their claim, so
     they are tried again before anything queued since and their look-back is short. A row claimed
@@ -600,19 +630,36 @@ def _renew(row):
     return renewed == 1
 
 
+def due_in_order(now=None):
+    """The rows due, in the order they are sent when X's posting limit cannot take them all at once:
+    replies about urgent complaints first, then the longest waiting (released rows keep their place)."""
+    now = now or timezone.now()
+    urgent = Case(When(complaint__priority=Priority.URGENT, then=Value(0)), default=Value(1))
+    is_urgent = Q(complaint__priority=Priority.URGENT)
+    held_back = ((is_urgent & Q(account_id__in=accounts_at_post_limit(now)))
+                 | (~is_urgent & Q(account_id__in=accounts_at_post_limit(now, urgent=False))))
+    return (Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).exclude(held_back)
+            .order_by(urgent, "next_attempt_at", "id"))
+
+
 def send_due(limit=20, now=None):
-    """Send what is due, released rows first; returns {status: count} of what this run did."""
+    """Send what is due, urgent first, then released rows and the oldest; returns {status: count} of what
+    this run did."""
     release_stale(now)
     now = now or timezone.now()
     done = {}
-    ids = list(Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
-    for row_id in ids:
+    posted = {}
+    due = due_in_order(now).values_list("pk", "account_id", "complaint__priority")[:limit]
+    for row_id, account_id, priority in list(due):
+        if account_id in posted and posted[account_id] >= post_limit(priority == Priority.URGENT):
+            continue  # the account reached its posting limit in this run: its rows keep their place
         if not claim(row_id):
             continue
         row = Outbox.objects.select_related("account", "reply_to_outbox").get(pk=row_id)
         status = send_claimed(row)
         done[status] = done.get(status, 0) + 1
+        if status == OutboxStatus.SENT:
+            posted[account_id] = _sent_recently(row.account)
     return done
 
 

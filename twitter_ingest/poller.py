@@ -8,7 +8,8 @@ what it read except replies whose originals it did not reach (threads.py); the c
 next poll reads them again with their originals. An overlap poll asks for a recent time window instead (late arrivals below the checkpoint)
 and never moves the checkpoint; the unique tweet id drops what is already filed.
 
-Nothing here sleeps for a rate limit: a 429 records its reset time on the account (the next poll is
+When the next poll is due is pacing.py's decision, from the mentions each poll finds and the rate-limit
+headers of its answers. Nothing here sleeps for a rate limit: a 429 records its reset time on the account (the next poll is
 skipped until then, and the Celery task re-queues itself for that time). 5xx and timeouts are retried a
 couple of times with short jittered backoff, then the account backs off exponentially across polls.
 401/402/403 pause the account with the reason, shown on the ingest health page.
@@ -34,7 +35,7 @@ from django.utils import timezone
 from complaints import reasons
 from districts.models import XAccount
 
-from . import accounts, credentials, evidence, threads
+from . import accounts, credentials, evidence, pacing, threads
 from .filing import Filer, record_problems
 from .tweets import envelopes_from_response
 from .models import AccountState, PollRun, Source
@@ -101,12 +102,17 @@ def poll_account(account, *, overlap=False, client=None):
         account = XAccount.objects.get(pk=account)
     key, token = lock_key(account.pk), uuid.uuid4().hex
     if not cache.add(key, token, timeout=settings.X_POLL_LOCK_SECONDS):
+        pacing.after_poll(account, None, busy=True)
         return Outcome(None, skipped="another poller holds the lock")
+    outcome = None
     try:
-        return _poll_locked(account, overlap, client)
+        outcome = _poll_locked(account, overlap, client)
+        return outcome
     finally:
         if cache.get(key) == token:
             cache.delete(key)
+        # Also after a failure, so the claim is released and the account is due again after its interval.
+        pacing.after_poll(account, outcome.run if outcome else None, retry_at=outcome.retry_at if outcome else None)
 
 
 def _poll_locked(account, overlap, client):

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from complaints import reasons
 
-from . import account_audit, deletions, outbox, poller, watches
+from . import account_audit, deletions, outbox, pacing, poller, watches
 
 LIMITS = dict(acks_late=True, soft_time_limit=240, time_limit=300)
 
@@ -19,8 +19,10 @@ def _same_queue(task):
 
 @shared_task(bind=True, name="twitter_ingest.tasks.poll_all", **LIMITS)
 def poll_all(self, overlap=False):
+    """Beat's tick: queue a poll of each account that is due (pacing.py) and not already queued."""
     for account_id in poller.watched_accounts().values_list("pk", flat=True):
-        poll_account.apply_async((account_id, overlap), **_same_queue(self))
+        if overlap or pacing.claim(account_id):
+            poll_account.apply_async((account_id, overlap), **_same_queue(self))
 
 
 @shared_task(bind=True, name="twitter_ingest.tasks.overlap_poll", **LIMITS)

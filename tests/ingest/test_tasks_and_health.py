@@ -1,8 +1,10 @@
 """The Celery tasks in-process (the embedded default) and the ingest health summary for the dashboard."""
 
+import time
+
 from django.conf import settings as django_settings
 
-from twitter_ingest import health, tasks
+from twitter_ingest import health, pacing, tasks
 from twitter_ingest.models import Outbox, OutboxStatus
 
 from .conftest import mention
@@ -28,10 +30,12 @@ def test_tasks_run_in_process(fake_x, state_account, settings):
         assert task.acks_late and task.time_limit and task.soft_time_limit
 
 
-def test_health_summary(fake_x, state_account):
+def test_health_summary(fake_x, state_account, monkeypatch):
     mention(fake_x, "citizen_a", "@Uppolice health check")
     tasks.poll_all.delay()
     fake_x.fake.faults.append({"route": "mentions", "status": 403})
+    # The next tick comes when the account is due again (pacing.py), a few seconds on.
+    monkeypatch.setattr(pacing, "clock", lambda: time.time() + django_settings.X_POLL_INTERVAL + 1)
     tasks.poll_all.delay()
     data = health.summary()
     account = next(a for a in data["accounts"] if a["handle"] == "Uppolice")
