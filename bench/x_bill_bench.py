@@ -44,6 +44,7 @@ def main(argv=None):
     from django.core.management import call_command
 
     from complaints.models import Complaint, TriageModel
+    from seva import demo_feed
     from twitter_ingest import deletions, ledger, outbox, poller, watches
     from twitter_ingest.fake_api import FakeX, FakeXServer
     from twitter_ingest.models import WatchReads
@@ -84,14 +85,7 @@ def main(argv=None):
     try:
         for start in range(0, len(tweets), args.batch):
             for item in tweets[start:start + args.batch]:
-                spec = {"author": item["author"], "text": item["text"], "lang": item.get("lang", "")}
-                if item.get("reply_to"):
-                    spec["in_reply_to"] = ids[item["reply_to"]]
-                if item.get("retweet_of"):
-                    spec["referenced_tweets"] = [{"type": "retweeted", "id": ids[item["retweet_of"]]}]
-                if item.get("media"):
-                    spec["media"] = item["media"]
-                ids[item["ref"]] = fake.add_tweet(spec)["id"]
+                ids[item["ref"]] = fake.add_tweet(demo_feed.tweet_spec(item, ids))["id"]
             round_trip()
             if not args.no_watches:
                 watches.run_all()

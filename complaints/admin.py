@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from districts.admin import ReadOnlyAdmin
 from districts.models import Unit
 
 from . import lifecycle, redaction, scoping
@@ -185,7 +186,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The audit trail, for reading only."""
 
     list_display = ("created_at", "complaint", "action", "from_status", "to_status", "actor_name", "unit")
@@ -202,15 +203,6 @@ class EventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LexiconTerm)

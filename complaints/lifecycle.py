@@ -602,14 +602,21 @@ def approve_report(complaint, *, actor=None, expected_version=None, note=""):
     return _transition(complaint, "approve_report", actor, expected_version, mutate, note=note, at=at, route=route)
 
 
+def _short_reason(reason, missing):
+    """A reason a person gives for a decision (a rejection, a returned report): cleaned, required, at most
+    280 characters, since it may be told to the citizen or the cell as it is."""
+    reason = clean_text(reason)[0].strip()
+    if not reason:
+        raise InvalidValue("reason", missing)
+    if len(reason) > 280:
+        raise InvalidValue("reason", gettext_lazy("Keep the reason within 280 characters."))
+    return reason
+
+
 def return_report(complaint, reason, *, actor=None, expected_version=None):
     """The supervising officer sends the waiting report back with a reason; the cell edits it and files
     it again (report or resolve)."""
-    reason = clean_text(reason or "")[0].strip()
-    if not reason:
-        raise InvalidValue("reason", gettext_lazy("Say why the report goes back to the cell."))
-    if len(reason) > 280:
-        raise InvalidValue("reason", gettext_lazy("Keep the reason within 280 characters."))
+    reason = _short_reason(reason, gettext_lazy("Say why the report goes back to the cell."))
 
     def mutate(c):
         c.report_return_reason = reason
@@ -635,11 +642,7 @@ def close(complaint, outcome, *, fir_number="", actor=None, expected_version=Non
 
 
 def reject(complaint, reason, *, actor=None, expected_version=None):
-    reason = clean_text(reason)[0].strip()
-    if not reason:
-        raise InvalidValue("reason", gettext_lazy("Say why this is not a complaint."))
-    if len(reason) > 280:
-        raise InvalidValue("reason", gettext_lazy("Keep the reason within 280 characters."))
+    reason = _short_reason(reason, gettext_lazy("Say why this is not a complaint."))
 
     def mutate(c):
         c.rejection_reason = reason

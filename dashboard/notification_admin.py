@@ -3,18 +3,9 @@ error), to answer "was the district told?"."""
 
 from django.contrib import admin
 
+from districts.admin import ReadOnlyAdmin
+
 from .notification_models import Delivery, Notification
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryInline(admin.TabularInline):
@@ -28,7 +19,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnly):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "key", "recipient", "email", "level", "unit", "read_at")
     list_filter = ("kind", "level")
     search_fields = ("key", "email", "recipient__username", "data")
@@ -37,6 +28,6 @@ class NotificationAdmin(ReadOnly):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnly):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ("notification", "channel", "status", "attempts", "last_error", "sent_at")
     list_filter = ("channel", "status")

@@ -3,6 +3,8 @@ reports are shown, never changed."""
 
 from django.contrib import admin
 
+from districts.admin import ReadOnlyAdmin
+
 from .review_models import HonourRoll, HonourRule, WeeklyReport
 
 
@@ -12,24 +14,13 @@ class HonourRuleAdmin(admin.ModelAdmin):
     list_editable = ("is_active",)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(HonourRoll)
-class HonourRollAdmin(ReadOnly):
+class HonourRollAdmin(ReadOnlyAdmin):
     list_display = ("month", "rule", "decided_at")
     list_filter = ("month",)
 
 
 @admin.register(WeeklyReport)
-class WeeklyReportAdmin(ReadOnly):
+class WeeklyReportAdmin(ReadOnlyAdmin):
     list_display = ("week_start", "scope", "language", "filed_at", "filed_by")
     exclude = ("pdf",)

@@ -9,6 +9,20 @@ from . import tokens
 from .models import ApiToken, CellContact, CellEvent, PoliceStation, SecurityEvent, StaffProfile, Unit, XAccount
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record kept by the desk itself (an append-only trail, a result as it was filed): shown in the admin,
+    never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class XAccountInline(admin.TabularInline):
     model = XAccount
     extra = 0
@@ -63,22 +77,13 @@ class CellContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(CellEvent)
-class CellEventAdmin(admin.ModelAdmin):
+class CellEventAdmin(ReadOnlyAdmin):
     """The cell pages' record, to read: entries are made by districts.cell and districts.stations only."""
 
     list_display = ("created_at", "unit", "action", "actor_name", "subject")
     list_filter = ("action", "unit__unit_type")
     search_fields = ("unit__name_en", "actor_name", "subject")
     list_select_related = ("unit",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StaffProfile)
@@ -98,18 +103,9 @@ class SuperuserOnly:
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SuperuserOnly, admin.ModelAdmin):
+class ApiTokenAdmin(SuperuserOnly, ReadOnlyAdmin):
     """Tokens are made by their owners on the dashboard (the key is shown once, to them); here a
     superuser can see every token and revoke any."""
 
@@ -134,7 +130,7 @@ class ApiTokenAdmin(SuperuserOnly, admin.ModelAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(SuperuserOnly, admin.ModelAdmin):
+class SecurityEventAdmin(SuperuserOnly, ReadOnlyAdmin):
     list_display = ("created_at", "action", "actor_name", "subject")
     list_filter = ("action",)
     search_fields = ("actor_name", "subject")

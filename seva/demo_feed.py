@@ -177,6 +177,19 @@ def already_filed(text):
                for model in (Complaint, Message, GoodWorkPost, NotFiled, WatchFind))
 
 
+def tweet_spec(item, ids):
+    """The simulated X's tweet for one line of a stream file; `ids` maps the lines' refs to the tweet ids
+    already posted, for replies and retweets."""
+    spec = {"author": item["author"], "text": item["text"], "lang": item.get("lang", "")}
+    if item.get("reply_to"):
+        spec["in_reply_to"] = ids[item["reply_to"]]
+    if item.get("retweet_of"):
+        spec["referenced_tweets"] = [{"type": "retweeted", "id": ids[item["retweet_of"]]}]
+    if item.get("media"):
+        spec["media"] = item["media"]
+    return spec
+
+
 def replay(feeder, path, speed, stop, out):
     """Feed the bundled stream at its pace (users at once, tweets after their offsets), skipping what this
     database has filed in an earlier run (and the replies and retweets of what is skipped)."""
@@ -194,13 +207,6 @@ def replay(feeder, path, speed, stop, out):
         due = started + float(item.get("after", 0)) / speed
         if stop.wait(max(0.0, due - time.monotonic())):
             return
-        spec = {"author": item["author"], "text": item["text"], "lang": item.get("lang", "")}
-        if item.get("reply_to"):
-            spec["in_reply_to"] = ids[item["reply_to"]]
-        if item.get("retweet_of"):
-            spec["referenced_tweets"] = [{"type": "retweeted", "id": ids[item["retweet_of"]]}]
-        if item.get("media"):
-            spec["media"] = item["media"]
-        ids[item["ref"]] = feeder.post(spec)["id"]
+        ids[item["ref"]] = feeder.post(tweet_spec(item, ids))["id"]
     if skipped:
         out(f"  ({skipped} posts of the bundled stream were filed in an earlier run and are not sent again)")
