@@ -276,8 +276,10 @@ CELERY_BEAT_SCHEDULE["x-audit-accounts"] = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # The token first: its scheme is what a refused call is told (401 with WWW-Authenticate: Token),
+        # where the session's would leave a client a bare 403 it cannot tell from "not allowed".
         "complaints.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

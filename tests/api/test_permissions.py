@@ -11,7 +11,7 @@ from .conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-DENIED = 403  # session authentication comes first, so an anonymous call is 403 rather than 401
+DENIED = 401  # not signed in: told so, with the scheme to use (WWW-Authenticate: Token)
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from districts import tokens
 from districts.models import ApiToken, SecurityAction, SecurityEvent
 
 pytestmark = pytest.mark.django_db
-# Session authentication comes first in REST_FRAMEWORK, so a refused key is 403 rather than 401.
-REFUSED = (401, 403)
+# A refused or missing key is 401 and names the scheme to use.
+REFUSED = (401,)
 
 
 def api_with(key):
@@ -52,7 +52,8 @@ def test_a_token_is_shown_once_and_kept_only_as_its_digest(client, meerut_cell):
 def test_the_key_works_in_the_token_header_and_nothing_else_does(meerut_cell):
     token, key = tokens.issue(meerut_cell, "sync")
     assert api_with(key).get("/api/v1/units/").status_code == 200
-    assert api_with(key[:-1] + ("a" if key[-1] != "a" else "b")).get("/api/v1/units/").status_code in REFUSED
+    refused = api_with(key[:-1] + ("a" if key[-1] != "a" else "b")).get("/api/v1/units/")
+    assert refused.status_code in REFUSED and refused["WWW-Authenticate"] == "Token"
     assert api_with(token.digest).get("/api/v1/units/").status_code in REFUSED  # the digest is not a key
     assert APIClient().get("/api/v1/units/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code in REFUSED
 
