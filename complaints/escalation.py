@@ -11,7 +11,13 @@ Only complaints with a unit climb (forwarding is HQ's own clock). Each step is o
 which records the level on the complaint and an "escalation_step" event; any change of state (noted,
 resolved, transferred...) clears the level, so the complaint stops climbing and a later deadline starts a
 new ladder. Who is told, and how, is the notifying side's business (dashboard.notify listens for the
-event); this module never imports it.
+event; at the unit's level a report waiting for approval is the SP's, not the cell's); this module never
+imports it.
+
+The ladder is also the desk's one deadline watch: the first step for a deadline marks the complaint
+escalated (the badge, the breach the metrics count), and a complaint past its deadline that no step will
+reach (a new one on HQ's forwarding clock, one at the top whose deadline moved) is marked by
+lifecycle.mark_overdue, once per deadline, telling nobody.
 """
 
 import logging
@@ -91,6 +97,26 @@ def climb(now=None, limit=500):
             due_at=now + timedelta(minutes=minutes[level]), actor=ACTOR, at=now)
         if event is not None:
             events.append(event)
-    if events:
-        log.info("escalation: %s complaint(s) climbed a step", len(events))
+    marked = mark_unclimbed(now, limit)
+    if events or marked:
+        log.info("escalation: %s complaint(s) climbed a step, %s more marked past the deadline", len(events), marked)
     return events
+
+
+def unclimbed(now=None):
+    """Open complaints past their deadline, not yet marked for it, that no first step of a ladder will mark:
+    those without a unit or still new (HQ's forwarding clock), and those part-way up a ladder (or at its top)
+    whose deadline moved (a change of priority) without a change of state."""
+    now = now or timezone.now()
+    first_step = Q(unit__isnull=False, escalation_level="") & ~Q(status=Status.NEW)
+    return Complaint.objects.overdue(now).filter(escalated_at__isnull=True).exclude(first_step)
+
+
+def mark_unclimbed(now=None, limit=500):
+    """lifecycle.mark_overdue for each of unclimbed(now), oldest deadline first; returns how many."""
+    now = now or timezone.now()
+    done = 0
+    for complaint in unclimbed(now).only("pk").order_by("sla_due_at", "pk")[:limit]:
+        if lifecycle.mark_overdue(complaint, actor=ACTOR, at=now) is not None:
+            done += 1
+    return done

@@ -852,7 +852,11 @@ def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=No
     """Climb one step of the escalation ladder (complaints.escalation decides which): the complaint's level
     and the step's deadline, and an "escalation_step" event naming the unit now told. The level read under
     the row lock must still be `from_level`, and the complaint still open and past its deadline; otherwise
-    someone acted or another worker climbed first, and nothing is written (returns None)."""
+    someone acted or another worker climbed first, and nothing is written (returns None).
+
+    The first step taken for a deadline also marks the complaint escalated (`escalated_at`, the badge) and
+    says so in the event (`data.breach`): that is the one breach the metrics count for this deadline. A
+    later ladder for the same deadline (the cell files its report and it waits for the SP) is no new breach."""
     actor = _as_actor(actor)
     at = at or timezone.now()
     with transaction.atomic():
@@ -860,12 +864,34 @@ def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=No
         if (fresh.escalation_level != from_level or fresh.status not in OPEN_STATUSES
                 or fresh.sla_due_at is None or fresh.sla_due_at >= at):
             return None
+        breach = fresh.escalated_at is None
         fresh.escalation_level, fresh.escalation_due_at = to_level, due_at
+        if breach:
+            fresh.escalated_at = at
         fresh.version += 1
         fresh.save()
         return _record(fresh, "escalation_step", actor, from_status=fresh.status, at=at,
                        data={"from_level": from_level, "level": to_level, "unit": unit.slug, "unit_id": unit.pk,
-                             "due": due_at.isoformat(), "sla_due": fresh.sla_due_at.isoformat()})
+                             "due": due_at.isoformat(), "sla_due": fresh.sla_due_at.isoformat(), "breach": breach})
+
+
+def mark_overdue(complaint, *, actor=None, at=None):
+    """Mark a complaint the ladder does not carry (HQ's own forwarding clock, no unit, already at the top)
+    escalated for the deadline it missed: `escalated_at` and one "escalated" event, once per deadline (a
+    new deadline clears the mark, dashboard.sla). Nobody is notified. Returns the event, or None when it is
+    no longer open and overdue or was marked already."""
+    actor = _as_actor(actor)
+    at = at or timezone.now()
+    with transaction.atomic():
+        fresh = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if (fresh.escalated_at is not None or fresh.status not in OPEN_STATUSES
+                or fresh.sla_due_at is None or fresh.sla_due_at >= at):
+            return None
+        # A derived column, as the deadline itself: no new version, so nobody's open form goes stale.
+        Complaint.objects.filter(pk=fresh.pk).update(escalated_at=at)
+        fresh.escalated_at = at
+        return _record(fresh, "escalated", actor, from_status=fresh.status, at=at,
+                       data={"due": fresh.sla_due_at.isoformat()})
 
 
 def record(complaint, action, *, actor=None, note="", data=None):

@@ -1,8 +1,9 @@
 """Notifications to the people who answer for a complaint or a unit: one row per recipient (the bell's
 item, read or unread) and one delivery row per channel it goes out on (e-mail, console, SMS...).
 
-"Nobody gets the same alert twice" is held by the database: a notification's key (the escalation step or
-the cell's day) is unique per recipient, and a delivery is unique per notification and channel."""
+"Nobody gets the same alert twice" is held by the database: a notification's key (what an escalation
+alert says: the complaint, its missed deadline, the level told; or the unit's day for a digest) is unique
+per recipient, and a delivery is unique per notification and channel."""
 
 from django.conf import settings
 from django.db import models
@@ -26,7 +27,8 @@ class Notification(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
-    # What the alert is about, e.g. "escalation:<event id>" or "digest:<unit id>:<date>".
+    # What the alert is about, e.g. "escalation:<complaint>:<deadline>:<unit>:<level>" (dashboard.notify.
+    # alert_key; "escalation:<complaint>:<event>" before) or "digest:<unit id>:<date>".
     key = models.CharField(_("key"), max_length=120)
     complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")

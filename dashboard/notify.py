@@ -2,12 +2,17 @@
 
 - `recipients(unit, level, complaint)` is the one place that decides who answers for a unit at a level of
   the escalation ladder: the unit's logins in the role for that level, and the cell's reported contacts
-  (districts.CellContact) with an e-mail address.
+  (districts.CellContact) with an e-mail address. A complaint whose report waits for the SP's approval
+  (awaiting_approval) waits for the SP, not the cell: at the unit's level it is the SP who is told (the
+  unit's Role.APPROVER logins, or the nearest unit above with any), and the cell only where no SP login
+  exists to tell, so that the step still reaches someone who can walk it to the SP.
+- `approvers(unit, complaint)` is who may approve a unit's reports (also the SP's morning digest).
 - `post(...)` writes one Notification per recipient and one Delivery per channel that recipient has, in
   the caller's transaction; rows that exist already are skipped by the database (unique keys), so posting
   the same alert again adds nothing.
 - The receiver of the lifecycle's "escalation_step" event posts the step's alert inside the step's own
-  transaction: the step and its alerts commit together or not at all.
+  transaction: the step and its alerts commit together or not at all. Its key is what the alert says
+  (alert_key), not the step, so a person is told of one missed deadline at one level once.
 - `deliver_pending()` sends the waiting deliveries through settings.NOTIFICATION_BACKENDS, each claimed
   with a conditional UPDATE first, so two senders never send one twice.
 """
@@ -24,6 +29,7 @@ from django.utils.module_loading import import_string
 
 from complaints import lifecycle, scoping
 from complaints.escalation_models import EscalationLevel
+from complaints.models import Status
 from districts.models import CellContact, Role, StaffProfile, Unit
 
 from .notification_models import Delivery, DeliveryStatus, Notification, NotificationKind
@@ -46,20 +52,40 @@ class Recipient:
     language: str
 
 
+def waits_for_approval(complaint):
+    return complaint is not None and complaint.status == Status.AWAITING_APPROVAL
+
+
+def _logins(profiles, complaint):
+    found = []
+    for profile in profiles.filter(user__is_active=True).select_related("user", "unit").order_by("user_id"):
+        if complaint is not None and not scoping.can_see(profile.user, complaint):
+            continue
+        found.append(Recipient(profile.user, profile.user.email.strip(), profile.language or settings.LANGUAGE_CODE))
+    return found
+
+
+def approvers(unit, complaint=None):
+    """The logins who approve `unit`'s station reports: its own SP (Role.APPROVER), else those of the nearest
+    unit above it that has any (a commissionerate's CP for its traffic wing); with a complaint, only those who
+    may see it (scoping), as the approvals queue shows it."""
+    for candidate in (unit, *unit.ancestors()):
+        found = _logins(StaffProfile.objects.filter(unit=candidate, role=Role.APPROVER), complaint)
+        if found:
+            return found
+    return []
+
+
 def recipients(unit, level, complaint=None):
     """The people who answer for `unit` at `level` (see the module's docstring). With a complaint, only
     logins that may see it; a restricted complaint is told to no contact without a login, whose rights
     nobody can check."""
-    profiles = (StaffProfile.objects.filter(unit=unit, role__in=ROLES_BY_LEVEL[level], user__is_active=True)
-                .select_related("user", "unit").order_by("user_id"))
-    found, addresses = [], set()
-    for profile in profiles:
-        if complaint is not None and not scoping.can_see(profile.user, complaint):
-            continue
-        email = profile.user.email.strip()
-        found.append(Recipient(profile.user, email, profile.language or settings.LANGUAGE_CODE))
-        if email:
-            addresses.add(email.lower())
+    if level == EscalationLevel.CELL and waits_for_approval(complaint):
+        found = approvers(unit, complaint)
+        if found:
+            return found
+    found = _logins(StaffProfile.objects.filter(unit=unit, role__in=ROLES_BY_LEVEL[level]), complaint)
+    addresses = {r.email.lower() for r in found if r.email}
     if complaint is not None and complaint.is_restricted:
         return found
     for contact in CellContact.objects.filter(unit=unit, is_active=True).exclude(email="").order_by("pk"):
@@ -95,18 +121,26 @@ def post(*, key, kind, people, complaint=None, unit=None, level="", data=None, a
     return Notification.objects.filter(key=key).count() - before
 
 
+def alert_key(complaint, unit, level, sla_due, awaiting_approval):
+    """What an escalation alert says, as a key: the complaint, the deadline it missed, the unit and level
+    told, and whether its report waits for approval. A ladder that starts again for the same deadline (the
+    cell files its report, the SP returns it) takes new steps, but tells nobody what they were told already."""
+    return f"escalation:{complaint.pk}:{sla_due}:{unit.pk}:{level}" + (":approval" if awaiting_approval else "")
+
+
 @receiver(lifecycle.transitioned, dispatch_uid="dashboard.notify.escalation_step")
 def on_escalation_step(sender, complaint, event, action, **kwargs):
     if action != "escalation_step":
         return
     unit = Unit.objects.get(pk=event.data["unit_id"])
     level = event.data["level"]
-    post(key=f"escalation:{complaint.pk}:{event.pk}", kind=NotificationKind.ESCALATION,
+    waiting = waits_for_approval(complaint)
+    post(key=alert_key(complaint, unit, level, event.data["sla_due"], waiting), kind=NotificationKind.ESCALATION,
          people=recipients(unit, level, complaint), complaint=complaint, unit=unit, level=level,
          at=event.created_at,
          data={"code": complaint.tracking_code, "cell_id": complaint.unit_id, "unit_id": unit.pk,
                "level": level, "due": event.data["due"], "sla_due": event.data["sla_due"],
-               "top": level == EscalationLevel.HQ})
+               "top": level == EscalationLevel.HQ, "awaiting_approval": waiting})
 
 
 def deliver_pending(limit=200):

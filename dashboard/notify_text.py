@@ -13,10 +13,13 @@ from django.utils.translation import gettext, ngettext
 from complaints.dates import HINDI_MONTHS, ist
 from districts.models import Unit
 
+from . import roles
 from .notification_models import NotificationKind
 
-# The digest's sections, in the order they are read.
-DIGEST_SECTIONS = ("overdue", "waiting_noted", "urgent", "reopen_requests")
+# The digest's sections, in the order they are read: a cell's (dashboard.digest.waiting), then an SP's
+# (waiting_approval); a digest holds only its own.
+DIGEST_SECTIONS = ("overdue", "waiting_noted", "urgent", "reopen_requests", "with_approver",
+                   "approval_overdue", "awaiting_approval")
 
 
 def render(notification):
@@ -33,8 +36,14 @@ def describe(notification, with_link=False):
     return _escalation(notification, with_link)
 
 
+def _for_approver(notification):
+    return notification.kind == NotificationKind.DIGEST and notification.data.get("audience") == "approver"
+
+
 def link(notification):
-    """Where the bell's item leads: the complaint, or the cell's queue for a digest."""
+    """Where the bell's item leads: the complaint, or the cell's queue (the SP's approvals) for a digest."""
+    if _for_approver(notification):
+        return reverse("dashboard:approvals")
     if notification.kind == NotificationKind.DIGEST:
         return reverse("dashboard:queue")
     return reverse("dashboard:complaint", args=[notification.data.get("code", "")])
@@ -57,15 +66,25 @@ def _escalation(n, with_link):
     d = n.data
     params = {"code": d.get("code", ""), "unit": _unit_name(d.get("unit_id")), "cell": _unit_name(d.get("cell_id")),
               "deadline": _when(d.get("sla_due")), "due": _when(d.get("due")),
-              "link": _absolute(link(n))}
-    subject = gettext("Escalated to %(unit)s: complaint %(code)s is past its deadline") % params
-    lines = [gettext("Complaint %(code)s, with %(cell)s, was due by %(deadline)s and is still waiting.") % params]
+              "link": _absolute(link(n)), "approvals": _absolute(reverse("dashboard:approvals"))}
+    if d.get("awaiting_approval"):
+        # The cell has filed its report: what is late is the supervising officer's approval, and the text
+        # says so to the SP (at the unit's level) and to every level above alike.
+        subject = gettext("Escalated to %(unit)s: the report on complaint %(code)s awaits approval past its "
+                          "deadline") % params
+        lines = [gettext("Complaint %(code)s, with %(cell)s, was due by %(deadline)s. The cell's report on it "
+                         "awaits the supervising officer's approval.") % params]
+    else:
+        subject = gettext("Escalated to %(unit)s: complaint %(code)s is past its deadline") % params
+        lines = [gettext("Complaint %(code)s, with %(cell)s, was due by %(deadline)s and is still waiting.") % params]
     if d.get("top"):
         lines.append(gettext("It is now escalated to %(unit)s, the last level.") % params)
     else:
         lines.append(gettext("It is now escalated to %(unit)s. If it is still waiting at %(due)s, it goes to "
                              "the next level.") % params)
     if with_link:
+        if d.get("awaiting_approval") and roles.is_approver(n.recipient):
+            lines.append(gettext("Approve or return the report: %(approvals)s") % params)
         lines.append(gettext("Open the complaint: %(link)s") % params)
     return subject, "\n\n".join(lines)
 
@@ -89,15 +108,25 @@ def _section_heading(section, n):
         return ngettext("%(n)s complaint waits for Noted:", "%(n)s complaints wait for Noted:", n) % {"n": n}
     if section == "urgent":
         return ngettext("%(n)s urgent complaint is open:", "%(n)s urgent complaints are open:", n) % {"n": n}
-    return ngettext("%(n)s request to reopen waits for a decision:",
-                    "%(n)s requests to reopen wait for a decision:", n) % {"n": n}
+    if section == "reopen_requests":
+        return ngettext("%(n)s request to reopen waits for a decision:",
+                        "%(n)s requests to reopen wait for a decision:", n) % {"n": n}
+    if section == "with_approver":
+        return ngettext("%(n)s report waits for the supervising officer's approval:",
+                        "%(n)s reports wait for the supervising officer's approval:", n) % {"n": n}
+    if section == "approval_overdue":
+        return ngettext("%(n)s report waits for your approval past the complaint's deadline:",
+                        "%(n)s reports wait for your approval past the complaints' deadlines:", n) % {"n": n}
+    return ngettext("%(n)s report waits for your approval:", "%(n)s reports wait for your approval:", n) % {"n": n}
 
 
 def _digest(n, with_link):
     d = n.data
-    params = {"unit": _unit_name(n.unit_id), "date": day_label(d.get("day")),
-              "link": _absolute(reverse("dashboard:queue"))}
-    subject = gettext("What waits for %(unit)s on %(date)s") % params
+    params = {"unit": _unit_name(n.unit_id), "date": day_label(d.get("day")), "link": _absolute(link(n))}
+    if _for_approver(n):
+        subject = gettext("Reports awaiting your approval, %(unit)s, %(date)s") % params
+    else:
+        subject = gettext("What waits for %(unit)s on %(date)s") % params
     lines = []
     for section in DIGEST_SECTIONS:
         count = d.get("counts", {}).get(section, 0)
@@ -106,6 +135,8 @@ def _digest(n, with_link):
             more = count - len(codes)
             tail = " " + (ngettext("and %(n)s other", "and %(n)s others", more) % {"n": more}) if more > 0 else ""
             lines.append(_section_heading(section, count) + " " + ", ".join(codes) + tail)
-    if with_link:
+    if with_link and _for_approver(n):
+        lines.append(gettext("Reports to approve: %(link)s") % params)
+    elif with_link:
         lines.append(gettext("The queue: %(link)s") % params)
     return subject, "\n\n".join(lines)

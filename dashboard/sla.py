@@ -1,5 +1,6 @@
-"""SLA clocks: targets per category and priority, counted in the unit's working hours, the next deadline
-kept on each complaint, and the sweep that escalates complaints past it.
+"""SLA clocks: targets per category and priority, counted in the unit's working hours, and the next deadline
+kept on each complaint. What happens once a deadline has passed is the escalation ladder's business
+(complaints.escalation, beat task dashboard.tasks.escalation_climb).
 
 Which deadline a complaint waits for depends on its state:
     new                              → forward, counted from received_at (HQ's hours)
@@ -10,13 +11,11 @@ Which deadline a complaint waits for depends on its state:
     resolved, closed, rejected, ...  → none
 """
 
-import logging
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from time import monotonic
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -26,8 +25,6 @@ from complaints.models import Complaint, Status, overdue_q
 from districts.models import Unit
 
 from .models import ShiftCalendar, SlaTarget
-
-log = logging.getLogger(__name__)
 
 FORWARD, NOTED, RESOLUTION = "forward", "noted", "resolution"
 PHASE_BY_STATUS = {
@@ -224,10 +221,12 @@ def first_deadline(sender, complaint, **kwargs):
 def keep_deadline(sender, complaint, event, action, **kwargs):
     """Keep Complaint.sla_due_at (and noted_due_at) current. This runs inside the lifecycle's transaction
     and may not call the lifecycle again, so it writes the derived columns with a one-row UPDATE (allowed
-    for these fields only); a new deadline also clears escalated_at, so the sweep escalates each deadline
-    once."""
-    if action in ("escalated", "file"):
-        return  # a new complaint's deadline went in with its INSERT (first_deadline), from the same inputs
+    for these fields only); a new deadline also clears escalated_at, so the escalation ladder marks each
+    deadline once."""
+    if action in ("escalated", "escalation_step", "file"):
+        # A new complaint's deadline went in with its INSERT (first_deadline), from the same inputs; the
+        # ladder's own events change no input of the deadline.
+        return
     due = due_for(complaint, event)
     # Reaching a unit (forward, transfer) starts the wait for Noted: keep that deadline for the league.
     noted_due = due if PHASE_BY_STATUS.get(complaint.status) == NOTED else complaint.noted_due_at
@@ -237,34 +236,8 @@ def keep_deadline(sender, complaint, event, action, **kwargs):
     complaint.sla_due_at, complaint.escalated_at, complaint.noted_due_at = due, None, noted_due
 
 
-# ---------------------------------------------------------------- the sweep
-
-SWEEP_ACTOR = lifecycle.Actor(name="sla-sweep")
-
+# ---------------------------------------------------------------- past the deadline
 
 def overdue(queryset=None, now=None):
     qs = Complaint.objects.all() if queryset is None else queryset
     return qs.filter(overdue_q(now))
-
-
-def sweep(now=None, limit=500):
-    """Escalate open complaints past their deadline that were not escalated for it yet. Each one is
-    claimed with a conditional UPDATE, so two sweeps running at once escalate it once. Returns the count."""
-    now = now or timezone.now()
-    done = 0
-    candidates = overdue(now=now).filter(escalated_at__isnull=True).order_by("sla_due_at")
-    for pk, due, status in candidates.values_list("pk", "sla_due_at", "status")[:limit]:
-        with transaction.atomic():
-            claimed = Complaint.objects.filter(pk=pk, escalated_at__isnull=True, sla_due_at=due).update(
-                escalated_at=now)  # derived SLA column, see keep_deadline
-            if claimed != 1:
-                continue
-            phase = PHASE_BY_STATUS.get(status, "")
-            lifecycle.record(
-                Complaint(pk=pk), "escalated", actor=SWEEP_ACTOR,
-                note=f"Past the {phase} deadline", data={"phase": phase, "due": due.isoformat()},
-            )
-            done += 1
-    if done:
-        log.info("SLA sweep escalated %s complaint(s)", done)
-    return done

@@ -11,8 +11,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgettext_lazy
 
 from complaints import dates, reasons
-from complaints.models import Message, MessageKind
+from complaints.escalation_models import EscalationLevel
+from complaints.models import Message, MessageKind, Status
+from districts.models import Unit
 
+from . import sla
 from .labels import ACTION_LABELS, APPROVED_LABELS
 
 # A thread message's event ("add_note") is labelled by the message's kind.
@@ -33,7 +36,8 @@ SYSTEM_ACTORS = {
     "ingest (thread repair)": pgettext_lazy("timeline actor", "X ingest (thread repair)"),
     "auto-forward": pgettext_lazy("timeline actor", "automatic forward"),
     "X lookup": pgettext_lazy("timeline actor", "check on X"),
-    "sla-sweep": pgettext_lazy("timeline actor", "deadline watch"),
+    "sla-sweep": pgettext_lazy("timeline actor", "deadline watch"),  # before the escalation ladder took over
+    "escalation": pgettext_lazy("timeline actor", "deadline watch"),
     "citizen (tracking page)": pgettext_lazy("timeline actor", "the complainant (tracking page)"),
 }
 
@@ -64,6 +68,29 @@ def _deleted_on_x(data):
              "The copy as received is kept.") % {"found": found, "seen": seen}
 
 
+def _escalation_step(event, data):
+    """Whom the step took the complaint to, and when the next level is told; the first step for a deadline
+    (data.breach) first says which deadline was missed."""
+    if not data.get("level"):
+        return None
+    unit = Unit.objects.filter(pk=data.get("unit_id")).first()
+    params = {"unit": unit.display_name() if unit else data.get("unit", ""), "due": _when(data.get("due"))}
+    level = data.get("level")
+    if level == EscalationLevel.HQ:
+        told = _("Told: %(unit)s, the last level.") % params
+    elif level == EscalationLevel.CELL and event.to_status == Status.AWAITING_APPROVAL:
+        told = _("The report waits for the approval of the supervising officer of %(unit)s; the next level at "
+                 "%(due)s.") % params
+    elif level == EscalationLevel.CELL:
+        told = _("Told: the cell of %(unit)s; the next level at %(due)s.") % params
+    else:
+        told = _("Told: %(unit)s; the next level at %(due)s.") % params
+    if data.get("breach"):
+        phase = sla.PHASE_BY_STATUS.get(event.from_status)
+        return f"{PHASES.get(phase, _('Past the deadline.'))} {told}"
+    return told
+
+
 # Triage's routing reason: the words that placed a complaint, then the unit's slug ("“मेरठ” → meerut"); the
 # unit itself is shown beside the entry in the reader's language.
 _REASON = re.compile(r"^(?P<words>.+) → [\w-]+$")
@@ -74,7 +101,11 @@ def _system_note(event):
     data = event.data or {}
     action = event.action
     if action == "escalated":
-        return str(PHASES.get(data.get("phase"), _("Past the deadline.")))
+        # The old sweep wrote the phase; the ladder's mark leaves it to the state the complaint was in.
+        phase = data.get("phase") or sla.PHASE_BY_STATUS.get(event.from_status)
+        return str(PHASES.get(phase, _("Past the deadline.")))
+    if action == "escalation_step":
+        return _escalation_step(event, data)
     if action == "merged_in":
         moved = len(data.get("moved_messages") or [])
         return ngettext("%(n)d message of the duplicate %(code)s moved to this thread.",

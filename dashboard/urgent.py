@@ -6,7 +6,7 @@ The short clocks are the urgent targets to forward (HQ) and to note (the unit), 
 phases. An urgent complaint raises the alarm while it waits in one of those phases past its deadline and no
 person has acted on it since its current clock started (since it was filed, or since it reached its unit):
 any event with a logged-in actor counts as acting (a forward, a note, an internal note, a nudge), the
-automatic ones (ingest, the SLA sweep's escalation) do not. Handing it to Dial 112 ends the alarm for good:
+automatic ones (ingest, the escalation ladder's steps and marks) do not. Handing it to Dial 112 ends the alarm for good:
 the emergency is with 112 and the unit's clock carries on as usual.
 """
 

@@ -9,7 +9,7 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -174,8 +174,9 @@ def prometheus(request):
     family("worker_up", "gauge", "1 when the Celery worker has shown itself alive (heartbeat or ping).",
            [({}, 1 if worker["ok"] else 0)])
     family("beat_up", "gauge", "1 when Celery beat has ticked within three heartbeats.", [({}, 1 if beat["ok"] else 0)])
-    family("sla_breaches_total", "counter", "Escalations raised by the SLA sweep.",
-           [({}, Event.objects.filter(action__in=settings.METRICS_SLA_EVENT_ACTIONS).count())])
+    breaches = Q(action__in=settings.METRICS_SLA_EVENT_ACTIONS) | Q(action="escalation_step", data__breach=True)
+    family("sla_breaches_total", "counter", "Deadlines missed: each complaint's deadline counted once, when the "
+           "escalation ladder first took it up or marked it.", [({}, Event.objects.filter(breaches).count())])
     family("sla_overdue", "gauge", "Open complaints past their deadline now.",
            [({}, Complaint.objects.overdue(now).count())])
     family("lookups_total", "counter", "Public tracking lookups, by outcome.",

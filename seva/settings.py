@@ -354,20 +354,16 @@ AUTHENTICATION_BACKENDS = [
 # overlap or run past midnight); the units listed work round the clock (Lucknow, seed 003).
 SLA_DEFAULT_SHIFTS = [("08:00", "16:00"), ("14:00", "22:00")]
 SLA_ROUND_THE_CLOCK_UNITS = env.list("SLA_ROUND_THE_CLOCK_UNITS", default=["lucknow-commissionerate"])
-SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=300)
 # The league table and its charts are kept this long (seconds) per scope and period.
 DASHBOARD_LEAGUE_CACHE_SECONDS = env.int("DASHBOARD_LEAGUE_CACHE_SECONDS", default=120)
 # After logging out of the dashboard, back to its login page (not the admin's "logged out" page).
 LOGOUT_REDIRECT_URL = LOGIN_URL
-CELERY_BEAT_SCHEDULE["dashboard-sla-sweep"] = {
-    "task": "dashboard.tasks.sla_sweep",
-    "schedule": SLA_SWEEP_SECONDS,
-    "kwargs": {"limit": 500},
-}
 # Escalation and notifications (complaints/escalation.py, dashboard/notify.py): the ladder climbs every
-# ESCALATION_SWEEP_SECONDS; waiting deliveries (and retries) go out every NOTIFICATION_SEND_SECONDS; each
-# cell's digest at 08:00 IST. E-mail goes through Django's mail, configured by one URL, e.g.
-# smtp+tls://user:password@mail.example:587 (the default prints the mails on the console).
+# ESCALATION_SWEEP_SECONDS, and marks the complaints past their deadline that it does not carry (it is the
+# one deadline watch: the old SLA sweep is gone); waiting deliveries (and retries) go out every
+# NOTIFICATION_SEND_SECONDS; each cell's and each SP's digest at 08:00 IST. E-mail goes through Django's
+# mail, configured by one URL, e.g. smtp+tls://user:password@mail.example:587 (the default prints the
+# mails on the console).
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)
 NOTIFICATION_SEND_SECONDS = env.int("NOTIFICATION_SEND_SECONDS", default=60)
 NOTIFICATION_BACKENDS = env.list("NOTIFICATION_BACKENDS", default=[
@@ -413,6 +409,9 @@ HEALTH_INGEST_STALE_SECONDS = env.int("HEALTH_INGEST_STALE_SECONDS", default=max
 HEALTH_OUTBOX_BACKLOG = env.int("HEALTH_OUTBOX_BACKLOG", default=200)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_PREFIX = env.str("METRICS_PREFIX", default="seva")
+# Events counted as SLA breaches (seva_sla_breaches_total), besides the escalation ladder's first step for
+# a deadline (an "escalation_step" with data.breach): "escalated" is the mark of a complaint the ladder does
+# not carry, and of every breach before the ladder took over from the SLA sweep.
 METRICS_SLA_EVENT_ACTIONS = ["escalated", "escalate", "sla_breach"]
 
 # Evidence that the worker and beat are alive (seva/heartbeat.py): beat records each tick of its scheduler

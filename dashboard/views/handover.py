@@ -17,7 +17,8 @@ from .common import staff_required, visible
 
 SHIFT_HOURS = {"morning": (8, 16), "evening": (14, 22), "night": (22, 8)}
 DONE_ACTIONS = ("forward", "note", "assign_station", "report", "resolve", "close", "reject", "merge", "transfer",
-                "reopen", "escalated", "nudge", "request_transfer", "hand_to_112", "submit_report", "return_report")
+                "reopen", "escalated", "escalation_step", "nudge", "request_transfer", "hand_to_112", "submit_report",
+                "return_report")
 
 
 def window(day, shift):

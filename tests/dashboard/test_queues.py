@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import dial112, lifecycle
+from complaints import dial112, escalation, lifecycle
 from complaints.models import Channel, Complaint, Event, Status
-from dashboard import sla, urgent
+from dashboard import urgent
 
 URGENT = {"priority": "urgent", "urgent_terms": ["goli chal rahi", "बचाओ"]}
 
@@ -158,8 +158,9 @@ def test_an_urgent_complaint_past_its_short_clock_without_action_raises_the_alar
     assert 'id="nav-alarm"' in page and "1 urgent without action" in page
     # A unit's cell does not see HQ's new mentions, nor their alarm.
     assert 'id="urgent-alarm"' not in html(client_for(meerut_cell).get(reverse("dashboard:queue")))
-    # The SLA sweep's escalation is not a person acting: the alarm stays.
-    assert sla.sweep() >= 1
+    # The escalation ladder's mark is not a person acting: the alarm stays.
+    escalation.climb()
+    assert Complaint.objects.get(pk=c.pk).escalated_at is not None
     assert list(urgent.alarms(Complaint.objects.all())) == [c]
     # Handing it to 112 ends it.
     lifecycle.hand_to_112(c, actor=hq)

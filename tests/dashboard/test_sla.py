@@ -1,4 +1,5 @@
-"""SLA clocks: working-hours arithmetic, the deadline kept on every change, and the escalation sweep."""
+"""SLA clocks: working-hours arithmetic, the deadline kept on every change, and what marks a missed deadline
+(the escalation ladder, which took over the old SLA sweep's work)."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -7,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import lifecycle
+from complaints import escalation, lifecycle
 from complaints.models import Category, Complaint, StaleDay
 from dashboard import sla
 from dashboard.models import ShiftCalendar, SlaTarget
-from dashboard.tasks import sla_sweep
+from dashboard.tasks import escalation_climb, sla_sweep
 
 IST = ZoneInfo("Asia/Kolkata")
 TWO_SHIFTS = [("08:00", "16:00"), ("14:00", "22:00")]
@@ -115,16 +116,18 @@ def _overdue_complaint(make_complaint, unit, hours=3):
     return lifecycle.forward(c, unit("lucknow-commissionerate"), at=now - timedelta(hours=hours))
 
 
-def test_sweep_escalates_once_per_deadline(make_complaint, unit, meerut_cell):
+def test_the_ladder_marks_each_deadline_once(make_complaint, unit, meerut_cell):
     late = _overdue_complaint(make_complaint, unit)
     on_time = _overdue_complaint(make_complaint, unit, hours=1)
-    assert sla.sweep() == 1
+    assert len(escalation.climb()) == 1
     late.refresh_from_db()
     assert late.escalated_at is not None
-    event = late.events.get(action="escalated")
-    assert event.actor_name == "sla-sweep" and event.data["phase"] == "noted"
-    assert sla.sweep() == 0  # not twice for the same deadline
-    assert on_time.events.filter(action="escalated").count() == 0
+    [step] = late.events.filter(action="escalation_step")
+    assert step.data["breach"] is True and step.to_status == "forwarded"
+    # The old sweep's own event is no longer written beside the ladder's step.
+    assert late.events.filter(action="escalated").count() == 0
+    assert escalation.climb() == []  # not twice for the same deadline
+    assert on_time.events.filter(action__in=("escalated", "escalation_step")).count() == 0
     # A new deadline (noted → resolution) clears the escalation mark.
     lucknow_cell = meerut_cell
     lucknow_cell.staff_profile.unit = unit("lucknow-commissionerate")
@@ -134,17 +137,41 @@ def test_sweep_escalates_once_per_deadline(make_complaint, unit, meerut_cell):
     assert late.escalated_at is None and late.sla_due_at > timezone.now()
 
 
-def test_sweep_task_and_supervisor_view(make_complaint, unit, client_for, hq):
+def test_a_new_complaint_past_hqs_forwarding_deadline_is_marked_once_and_nobody_told(make_complaint, client_for, hq):
+    from dashboard.notification_models import Notification
+
+    c = make_complaint()
+    assert escalation.climb(now=c.sla_due_at - timedelta(minutes=1)) == []
+    now = c.sla_due_at + timedelta(minutes=1)
+    assert escalation.climb(now=now) == []  # no ladder: forwarding is HQ's own clock
+    c.refresh_from_db()
+    [mark] = c.events.filter(action="escalated")
+    assert c.escalated_at == mark.created_at == now and mark.actor_name == "escalation"
+    assert c.escalation_level == ""
+    escalation.climb(now=now + timedelta(hours=1))
+    assert c.events.filter(action="escalated").count() == 1
+    assert Notification.objects.count() == 0
+    # The mark carries no phase (the old sweep's did): the timeline says it from the state it was in.
+    page = client_for(hq).get(reverse("dashboard:complaint", args=[c.tracking_code])).content.decode()
+    assert page.count("Past the deadline for forwarding.") == 1 and "deadline watch" in page
+
+
+def test_the_climb_task_the_old_task_name_and_the_supervisor_view(make_complaint, unit, client_for, hq):
     late = _overdue_complaint(make_complaint, unit)
-    sla_sweep.delay()
+    escalation_climb.delay()
     assert Complaint.objects.get(pk=late.pk).escalated_at is not None
+    # A message queued under the old sweep's name before an upgrade still runs, as the ladder.
+    other = _overdue_complaint(make_complaint, unit)
+    sla_sweep.delay()
+    assert Complaint.objects.get(pk=other.pk).escalated_at is not None
     body = client_for(hq).get(reverse("dashboard:supervise")).content.decode()
     assert late.tracking_code in body and "Escalated" in body
 
 
-def test_beat_entry(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["dashboard-sla-sweep"]
-    assert entry["task"] == "dashboard.tasks.sla_sweep"
+def test_beat_runs_the_ladder_and_no_longer_the_sweep(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "dashboard.tasks.escalation_climb" in tasks
+    assert "dashboard.tasks.sla_sweep" not in tasks
 
 
 def test_backfill_command(make_complaint, unit):

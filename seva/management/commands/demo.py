@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if not stream.exists():
             raise CommandError(f"No stream file {stream}")
 
-        from dashboard import league_data, sla
+        from dashboard import league_data, tasks as dashboard_tasks
         from seva import demo_feed
         from twitter_ingest import deletions, outbox, poller, watches
         from twitter_ingest.fake_api import FakeX, FakeXServer
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             Loop("poller", poll_every, lambda: [poller.poll_account(a) for a in poller.watched_accounts()], stop, say),
             Loop("outbox", 2.0, lambda: outbox.send_due(limit=20), stop, say),
             Loop("watches", poll_every * 3, watches.run_all, stop, say),
-            Loop("sla", 30.0, sla.sweep, stop, say),
+            Loop("escalation", 30.0, dashboard_tasks.escalation_climb, stop, say),
             Loop("league", 60.0, league_data.warm_hq_default, stop, say),
         ]
         for thread in threads:
