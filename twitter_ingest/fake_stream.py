@@ -128,9 +128,9 @@ class Activity:
         if event_type == "post.reply.create":
             parent = self.fake.tweets.get(next(iter(_replied_to(tweet)), ""))
             return bool(parent) and parent.get("author_id") == user_id
-        start = display_start(tweet)
-        return any(m.get("id") == user_id and m.get("start", 0) >= start
-                   for m in (tweet.get("entities") or {}).get("mentions") or [])
+        start, name = display_start(tweet), (self.fake.users.get(user_id) or {}).get("username", "").lower()
+        return any((m.get("id") == user_id or str(m.get("username", "")).lower() == name)
+                   and m.get("start", 0) >= start for m in (tweet.get("entities") or {}).get("mentions") or [])
 
     def _envelope(self, sub, tweet):
         payload = dict(tweet)
