@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, max_seconds, **options):
         if not stream.enabled():
             raise CommandError(f"X_INGEST_MODE is {settings.X_INGEST_MODE!r}: set it to 'stream' to use the stream")
+        if not settings.X_BEARER_TOKEN:
+            raise CommandError("X_BEARER_TOKEN is empty: the stream is read with the app's bearer token")
         end = time.monotonic() + max_seconds if max_seconds else None
         stats = stream.run(until=(lambda s: time.monotonic() >= end) if end else None)
         self.stdout.write(json.dumps({"connects": stats.connects, "events": stats.events, "filed": stats.filed,
