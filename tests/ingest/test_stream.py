@@ -289,3 +289,20 @@ def test_sigkill_of_the_stream_process_at_random_points_files_each_mention_once(
     assert kills >= 2 and int(streamed) > 0  # the stream filed some, the catch-up polls the rest
     assert result["mentions"] == result["complaints"] == result["file_events"] == total
     assert result["files_per_complaint"] == [1] and result["pending"] == 0
+
+
+def test_subscriptions_with_the_oauth1_user_tokens_and_kept_across_reconnects(streaming, settings):
+    settings.X_ACTIVITY_USER_TOKEN = ""  # the state account's OAuth 1.0a tokens (the OpenAPI's UserToken)
+    session = stream._session()
+    first = stream.ensure_subscriptions(session, STATE_ID)
+    assert set(first) == set(stream.EVENT_TYPES)
+    assert stream.ensure_subscriptions(session, STATE_ID) == first  # listed, not made again
+    assert len(streaming.fake.activity.subscriptions) == 2
+
+
+def test_stream_mentions_runs_only_in_stream_mode(settings, db):
+    from django.core.management import CommandError, call_command
+
+    settings.X_INGEST_MODE = "poll"
+    with pytest.raises(CommandError, match="X_INGEST_MODE"):
+        call_command("stream_mentions")
