@@ -249,7 +249,7 @@ def test_sigkill_of_the_stream_process_at_random_points_files_each_mention_once(
 
     from .processes import PYTHON, ROOT, counts, database_url, env_for, manage, mention_count, prepare
 
-    total, rng = 400, random.Random(7)
+    total, rng = 500, random.Random(7)
     with database_url(tmp_path) as url, FakeXServer() as server:
         env = env_for(url)
         prepare(env)
@@ -263,21 +263,30 @@ def test_sigkill_of_the_stream_process_at_random_points_files_each_mention_once(
         def x_side():
             for i in range(total):
                 server.fake.add_tweet({"author": f"citizen{i % 37}", "text": f"@Uppolice problem number {i} near Aliganj"})
-                time.sleep(0.02)
+                time.sleep(0.04)
             done.set()
 
         def start():
             return subprocess.Popen([PYTHON, "manage.py", "stream_mentions"], cwd=ROOT, env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
+        def streaming_now(connects):
+            # Killed only once it is connected and reading (a process starts in a second or two).
+            deadline = time.monotonic() + 60
+            while server.fake.activity.connects <= connects and time.monotonic() < deadline:
+                time.sleep(0.02)
+
         process, kills = start(), 0
+        streaming_now(0)
         play(x_side)
         while not done.is_set():
-            time.sleep(rng.uniform(1.0, 3.0))
+            connects = server.fake.activity.connects
+            time.sleep(rng.uniform(1.0, 4.0))  # in the catch-up poll, or filing events
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
             kills += 1
             process = start()
+            streaming_now(connects)
         deadline = time.monotonic() + 60
         while mention_count(url) < total and time.monotonic() < deadline:
             time.sleep(0.2)
