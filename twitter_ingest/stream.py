@@ -24,6 +24,10 @@ established connection drops; then linear backoff for network errors, doubling f
 longer doubling for 429, each capped and jittered. A stream silent for X_STREAM_READ_TIMEOUT (X sends a
 keep-alive at least every 20 s) is taken for dead.
 
+requests is used directly: tweepy's StreamingClient builds https://api.twitter.com/2/tweets/<kind>/stream
+(the filtered and sample streams) and nothing else, and its BaseStream has these waits without jitter,
+sleeping where a test cannot see it.
+
 Each delivered post event is billed as a post read ("each delivered Post event ... is billed as a Post"),
 put on the ledger here because the stream's one HTTP answer carries many events."""
 
