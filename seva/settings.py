@@ -215,6 +215,24 @@ X_POLL_RETRIES = env.int("X_POLL_RETRIES", default=2)
 X_POLL_BACKOFF_SECONDS = env.float("X_POLL_BACKOFF_SECONDS", default=1.0)
 X_OVERLAP_INTERVAL = env.int("X_OVERLAP_INTERVAL", default=600)
 X_OVERLAP_WINDOW_MINUTES = env.int("X_OVERLAP_WINDOW_MINUTES", default=30)
+# Ingest mode (twitter_ingest/stream.py). "poll" (the default): beat polls as above. "stream": the
+# `stream_mentions` process files the state account's mentions from X's Activity API stream as they come,
+# and the beat's regular poll of that account is only a safety poll every X_STREAM_SAFETY_POLL_SECONDS
+# while the stream is alive; once it has been silent (no event, no keep-alive) for
+# X_STREAM_FALLBACK_SECONDS, the poll paces itself as in poll mode again. Reconnects back off as X's
+# streaming guide says: network errors linearly from X_STREAM_BACKOFF_SECONDS/20 to X_STREAM_BACKOFF_MAX_SECONDS/20,
+# HTTP errors doubling from X_STREAM_BACKOFF_SECONDS to X_STREAM_BACKOFF_MAX_SECONDS, 429 doubling from
+# X_STREAM_RATE_LIMIT_BACKOFF_SECONDS (same cap), each with jitter. X_ACTIVITY_USER_TOKEN: the state
+# account's OAuth 2.0 user access token (tweet.read) to create the subscriptions; without it the state
+# account's OAuth 1.0a tokens are used (the OpenAPI allows both; the introduction names OAuth 2.0).
+X_INGEST_MODE = env.str("X_INGEST_MODE", default="poll")
+X_ACTIVITY_USER_TOKEN = env.str("X_ACTIVITY_USER_TOKEN", default="")
+X_STREAM_READ_TIMEOUT = env.float("X_STREAM_READ_TIMEOUT", default=30.0)
+X_STREAM_FALLBACK_SECONDS = env.float("X_STREAM_FALLBACK_SECONDS", default=60.0)
+X_STREAM_SAFETY_POLL_SECONDS = env.float("X_STREAM_SAFETY_POLL_SECONDS", default=60.0)
+X_STREAM_BACKOFF_SECONDS = env.float("X_STREAM_BACKOFF_SECONDS", default=5.0)
+X_STREAM_BACKOFF_MAX_SECONDS = env.float("X_STREAM_BACKOFF_MAX_SECONDS", default=320.0)
+X_STREAM_RATE_LIMIT_BACKOFF_SECONDS = env.float("X_STREAM_RATE_LIMIT_BACKOFF_SECONDS", default=60.0)
 # Deleted mentions: every X_DELETION_INTERVAL s the tweets of complaints posted within the last
 # X_DELETION_WINDOW_HOURS are looked up, 100 ids a request, at most X_DELETION_MAX_LOOKUPS requests a run.
 # Each tweet still there is a billed post read: a longer window or a shorter interval costs more.

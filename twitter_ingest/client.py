@@ -31,6 +31,8 @@ class RebasingSession(requests.Session):
                     break
         kwargs.setdefault("timeout", self.timeout)
         response = super().request(method, url, *args, **kwargs)
+        if kwargs.get("stream"):
+            return response  # a stream's body is read by its consumer, which bills each event (stream.py)
         try:
             from . import ledger  # here, so the session is usable where Django's models are not (a bare script)
 

@@ -33,6 +33,20 @@ def tweet_bytes(body: bytes) -> dict:
         return {}
 
 
+def event_payload_bytes(line: bytes):
+    """The bytes of data.payload in one Activity API stream line as received, or None."""
+    try:
+        text = line.decode("utf-8")
+        for key, start, end in _members(text, 0):
+            if key == "data" and text[start] == "{":
+                for inner, s, e in _members(text, start):
+                    if inner == "payload" and text[s] == "{":
+                        return text[s:e].encode("utf-8")
+    except (UnicodeDecodeError, ValueError, IndexError):
+        pass
+    return None
+
+
 def _skip(text, i):
     while i < len(text) and text[i] in _SPACE:
         i += 1

@@ -43,7 +43,10 @@ Sandbox endpoints for tests, the demo and training (not part of X):
   GET  /_sandbox/posted    tweets created through POST /2/tweets
   GET  /_sandbox/requests  how many requests each route has had, and how many were cut short (the client
                            went away before sending the whole body: such a request has no effect, as on X)
+  POST /_sandbox/stream    {"cut": true} | {"refuse": 429|503, "count": n} | {"keepalive": s}  (fake_stream.py)
   POST /_sandbox/reset
+
+The X Activity API's subscriptions and persistent stream (/2/activity/*) are in fake_stream.py.
 """
 
 import base64
@@ -56,6 +59,8 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
+from . import fake_stream
+
 EPOCH_MS = 1288834974657
 MAX_REACHABLE = 800          # mentions; and an account's own posts with exclude=replies
 MAX_REACHABLE_OWN = 3200     # an account's own posts
@@ -67,7 +72,7 @@ DEFAULT_MEDIA_FIELDS = ("media_key", "type")
 MEDIA_KEY_PREFIX = {"photo": "3", "video": "7", "animated_gif": "16"}
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
 LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900, "lookup": 3500, "search": 450,
-          "counts": 300, "users": 300, "following": 15}
+          "counts": 300, "users": 300, "following": 15, "activity": 500}
 
 
 def fmt_time(dt):
@@ -122,6 +127,7 @@ class FakeX:
         self.seq = 0
         self.add_user({"id": state_id, "username": state_username, "name": "UP POLICE"})
         self.state_id = state_id
+        self.activity = fake_stream.Activity(self)  # the X Activity API: subscriptions and streams
 
     # ------------------------------------------------------------------ feeding
     def add_user(self, user):
@@ -182,6 +188,7 @@ class FakeX:
                 if mentions:
                     tweet["entities"] = {"mentions": mentions}
             self.tweets[tweet["id"]] = tweet
+            self.activity.on_tweet(tweet)
             return tweet
 
     def add_media(self, obj):
@@ -514,6 +521,10 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, method, path):
         if path.startswith("/_sandbox/"):
             return "sandbox"
+        if path == "/2/activity/stream":
+            return "activity_stream"
+        if path.startswith("/2/activity/subscriptions"):
+            return "activity"
         if method == "POST" and path == "/2/tweets":
             return "post"
         if path == "/2/users/me":
@@ -548,6 +559,8 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if route == "sandbox":
             return self._sandbox(method, path)
+        if route == "activity_stream":
+            return fake_stream.serve_stream(self, self.fake.activity, query)
         about = re.match(r"/2/users/(\d+)/", path + "/")
         fault = self.fake.take_fault(route, {self._token_user() or "", about.group(1) if about else ""} - {""})
         after = bool(fault and fault.get("after"))
@@ -592,6 +605,8 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"data": self.fake._shape_user(user, set())}
         if route == "post":
             return self.fake.create_tweet(self._caller_id(), self._body())
+        if route == "activity":
+            return self._activity(method, path)
         if route == "lookup":
             return self.fake.lookup(query)
         if route in ("search", "counts"):
@@ -625,6 +640,25 @@ class Handler(BaseHTTPRequestHandler):
                     return 400, _problem(400, f"Invalid '{name}': a tweet id")
             return 200, self.fake.timeline(match.group(1), query, own=match.group(2) == "tweets")
         return 404, _problem(404, f"No route {path}")
+
+    def _activity(self, method, path):
+        activity = self.fake.activity
+        match = re.fullmatch(r"/2/activity/subscriptions(?:/(\d{1,19}))?", path)
+        if match is None:
+            return 404, _problem(404, f"No route {path}")
+        sub_id = match.group(1)
+        if method == "GET" and not sub_id:
+            return activity.listing()
+        if method == "POST" and not sub_id:
+            try:
+                return activity.create(self._token_user(), self._body())
+            except (ValueError, AttributeError):
+                return 400, _problem(400, "The body must be a JSON object.")
+        if method == "PUT" and sub_id:
+            return activity.update(sub_id, self._body())
+        if method == "DELETE" and sub_id:
+            return activity.delete(sub_id)
+        return 404, _problem(404, f"No route {method} {path}")
 
     def _sandbox(self, method, path):
         fake = self.fake
@@ -681,6 +715,8 @@ class Handler(BaseHTTPRequestHandler):
             fake.noted_delay = body.get("delay")
             fake.noted_share = float(body.get("share", 1.0))
             return self._send(200, {"data": {"delay": fake.noted_delay, "share": fake.noted_share}})
+        if name == "stream":
+            return self._send(200, {"data": fake_stream.sandbox(fake.activity, body)})
         if name == "reset":
             server_fake = FakeX(fake.state_username, fake.state_id)
             self.server.fake = server_fake
@@ -692,6 +728,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self._handle("POST")
+
+    def do_PUT(self):
+        self._handle("PUT")
+
+    def do_DELETE(self):
+        self._handle("DELETE")
 
 
 def _refs(tweet, kind):

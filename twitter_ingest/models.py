@@ -33,6 +33,7 @@ class Source(models.TextChoices):
     OVERLAP = "overlap", _("Overlap poll")
     FILE = "file", _("File import")
     MANUAL = "manual", _("Manual intake")
+    STREAM = "stream", _("Activity stream")
 
 
 class HashOver(models.TextChoices):

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from complaints import reasons
 
-from . import account_audit, deletions, outbox, pacing, poller, watches
+from . import account_audit, deletions, outbox, pacing, poller, stream, watches
 
 LIMITS = dict(acks_late=True, soft_time_limit=240, time_limit=300)
 
@@ -21,6 +21,8 @@ def _same_queue(task):
 def poll_all(self, overlap=False):
     """Beat's tick: queue a poll of each account that is due (pacing.py) and not already queued."""
     for account_id in poller.watched_accounts().values_list("pk", flat=True):
+        if not overlap and stream.holds_poll(account_id):
+            continue  # stream mode with the stream alive: only its safety poll (stream.py)
         if overlap or pacing.claim(account_id):
             poll_account.apply_async((account_id, overlap), **_same_queue(self))
 
