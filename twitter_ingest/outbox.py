@@ -2,7 +2,8 @@
 
 Rows are written by a receiver of complaints.lifecycle.transitioned, so they commit or roll back with the
 change that causes them (a filed complaint → the reply with its code; a forward → HQ's reply in the
-citizen's thread tagging the unit, unless the unit takes forwards on the dashboard only; a Noted given on
+citizen's thread tagging the unit, unless the unit takes forwards on the dashboard only, which goes out
+inside the reply with the code when that is still waiting (fold_forwards); a Noted given on
 the dashboard by a unit with credentials → the unit's "Noted" under HQ's forward; a resolution → the
 closing reply). Status replies are queued by filing. The reply with the code, the closing and status
 replies go out from the watched account the tweet was addressed to when it can post as itself, else from

@@ -17,7 +17,12 @@ couple of times with short jittered backoff, then the account backs off exponent
 Every watched account goes through this same path with its own checkpoint, lock and rate-limit state, so a
 429 or a pause of one leaves the others polling. An account with its own tokens (credentials.py) is read
 as itself; the others with the state account's tokens. The watched accounts a page's tweets were
-addressed to are recorded before filing (accounts.record_mentioned)."""
+addressed to are recorded before filing (accounts.record_mentioned).
+
+Mentions are read without X's user expansions (each user they return is billed every UTC day): before
+filing, users.resolve gives each tweet its author from the registered accounts and the users table and
+looks up the rest in one request; a lookup that fails files by id, and a later complete poll fills the
+handles in (users.fill_missing)."""
 
 import logging
 import random
