@@ -387,6 +387,19 @@ def file_complaint(*, text, channel=Channel.X, source_tweet_id=None, actor=None,
     raise LifecycleError(gettext_lazy("Could not find a free tracking code; please try again."))
 
 
+def fill_author(author_id, *, username, name="", location=""):
+    """The X handle (and name, profile location) of complaints filed from X with the author's id alone,
+    because X could not be asked who it was at the time (twitter_ingest.users). Only empty fields are
+    filled: nothing anyone saw is changed. Returns how many complaints were filled in."""
+    filled = 0
+    for field, value in (("author_username", username), ("author_name", name), ("author_location", location)):
+        value = clean_text(value or "")[0][: Complaint._meta.get_field(field).max_length]
+        if value:
+            filled = max(filled, Complaint.objects.filter(channel=Channel.X, author_id=author_id, **{field: ""})
+                         .update(**{field: value}))
+    return filled
+
+
 def file_complaints(specs, *, actor=None):
     """File many new complaints at once (bulk ingest): one INSERT for the complaints and one for their
     "file" events, then `transitioned` for each, all in the caller's transaction. Each spec holds the

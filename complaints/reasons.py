@@ -88,6 +88,8 @@ X_REFUSED = "x_refused"
 POSTING_UNAVAILABLE = "posting_unavailable"
 X_SAYS_ALREADY_POSTED = "x_says_already_posted"
 ANSWERS_A_TWEET_NOT_OURS = "answers_a_tweet_not_ours"
+WAITING_TO_FOLD = "waiting_to_fold"
+FOLDED = "folded"
 
 MESSAGES = {
     RETWEET: _("A retweet with nothing added."),
@@ -169,6 +171,8 @@ MESSAGES = {
     X_REFUSED: _("X refused it (%(status)s): %(detail)s"),
     POSTING_UNAVAILABLE: _("Posting unavailable (%(status)s: %(detail)s). Post by hand, then mark it sent."),
     X_SAYS_ALREADY_POSTED: _("X reported it as already posted."),
+    WAITING_TO_FOLD: _("Waiting for the reply with the complaint's code, which will carry it."),
+    FOLDED: _("Posted in the reply with the complaint's code (one tweet for both)."),
 }
 
 GROUPED = {"kept", "cut"}  # counts shown in lakhs and crores (seva/formats)

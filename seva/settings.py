@@ -243,6 +243,9 @@ X_DELETION_MAX_LOOKUPS = env.int("X_DELETION_MAX_LOOKUPS", default=10)
 # X_DELETION_RECHECK_HOURS (it was there then): X bills a post once a UTC day, so checking more often than
 # daily buys little, and a tweet polled an hour ago needs no lookup.
 X_DELETION_RECHECK_HOURS = env.float("X_DELETION_RECHECK_HOURS", default=6)
+# Mentions are polled without X's user expansions; an author's handle, name and bio are looked up once
+# (100 ids a request) and kept this many days before they are looked up again (twitter_ingest.users).
+X_USERS_REFRESH_DAYS = env.int("X_USERS_REFRESH_DAYS", default=7)
 # Forward automatically when the suggested unit's confidence reaches this (0..1); unset = never.
 X_AUTO_FORWARD_CONFIDENCE = env.float("X_AUTO_FORWARD_CONFIDENCE", default=None)
 # A link costs ~13x a plain post under pay-per-use; the code alone lets the citizen track.

@@ -351,6 +351,13 @@ class Outbox(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("Reply to this outbox tweet once it is posted (a Noted answers HQ's forward)."),
     )
+    # A forward that went out inside the complaint's reply with its code (one tweet instead of two): it is
+    # never posted on its own, and is marked sent with that reply's tweet (outbox.fold_forwards).
+    folded_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="folded",
+        verbose_name=_("goes out in"),
+        help_text=_("The reply with the code that carries this forward: posted with it, not on its own."),
+    )
     text = models.CharField(_("text"), max_length=1000)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
@@ -407,3 +414,5 @@ from .watch_models import FindStatus, Watch, WatchFind, WatchFindEvent, WatchRea
 from .ledger_models import ChargeKind, XCharge  # noqa: E402,F401
 # Several watched accounts: the mentions each was addressed in, and HQ switching polling on and off.
 from .account_models import AccountSwitch, MentionedAccount, WatchedAccount  # noqa: E402,F401
+# The authors the desk knows by id (the users cache).
+from .user_models import XUser  # noqa: E402,F401

@@ -2,7 +2,8 @@
 
 Rows are written by a receiver of complaints.lifecycle.transitioned, so they commit or roll back with the
 change that causes them (a filed complaint → the reply with its code; a forward → HQ's reply in the
-citizen's thread tagging the unit, unless the unit takes forwards on the dashboard only; a Noted given on
+citizen's thread tagging the unit, unless the unit takes forwards on the dashboard only, which goes out
+inside the reply with the code when that is still waiting (fold_forwards); a Noted given on
 the dashboard by a unit with credentials → the unit's "Noted" under HQ's forward; a resolution → the
 closing reply). Status replies are queued by filing. The reply with the code, the closing and status
 replies go out from the watched account the tweet was addressed to when it can post as itself, else from
@@ -118,6 +119,15 @@ DEFAULT_TEMPLATES = {
         "this code in all further communication. In an emergency, dial 112.{link}",
         "आपकी शिकायत उत्तर प्रदेश पुलिस को प्राप्त हो गई है, जिसका ट्रैकिंग कोड {code} है। कृपया आगे के संवाद में "
         "यही कोड लिखें। आपात स्थिति में डायल 112 करें।{link}",
+    ),
+    # The reply with the code that also carries a forward still waiting (fold_forwards, at send time): one
+    # summoned reply instead of two, tagging the unit as UP Police do in replies to citizens.
+    "reply_with_code_forward": (
+        "Your complaint has been received by Uttar Pradesh Police. Its tracking code is {code} — please quote "
+        "this code in all further communication. @{handle} Kindly take cognizance and take necessary action. "
+        "In an emergency, dial 112.{link}",
+        "आपकी शिकायत उत्तर प्रदेश पुलिस को प्राप्त हो गई है, जिसका ट्रैकिंग कोड {code} है। कृपया आगे के संवाद में "
+        "यही कोड लिखें। @{handle} कृपया संज्ञान लेकर आवश्यक कार्यवाही करें। आपात स्थिति में डायल 112 करें।{link}",
     ),
     "forward": (
         "@{handle} Kindly take cognizance of complaint {code} and take necessary action. Please apprise us of "
@@ -293,6 +303,22 @@ OVERTAKEN_WHEN = {OutboxKind.FORWARD: FINISHED, OutboxKind.NOTED: FINISHED, Outb
 def overtaken(row, complaint):
     if complaint.status in OVERTAKEN_WHEN.get(row.kind, ()):
         raise Hold(hold_reasons.OVERTAKEN, status=complaint.status)
+    if row.kind == OutboxKind.FORWARD and _tags_another_unit(row, complaint):
+        raise Hold(hold_reasons.OVERTAKEN, status=complaint.status)
+
+
+def _tags_another_unit(row, complaint):
+    """A forward that tags a registered account of another unit than the one the complaint is with now (it
+    was transferred and forwarded elsewhere while this waited): the tag would send a unit to a complaint
+    that is no longer its. A hand-written handle not on file is left to the person who wrote it."""
+    tags = _tags(row.text)
+    if not tags or not complaint.unit_id:
+        return False
+    named = Q()
+    for tag in sorted(tags):
+        named |= Q(handle__iexact=tag)
+    units = set(XAccount.objects.filter(named, is_active=True).values_list("unit_id", flat=True))
+    return bool(units) and complaint.unit_id not in units
 
 
 def vet_claimed(row):
@@ -440,6 +466,133 @@ def on_transition(sender, complaint, event, action, **kwargs):
         _recheck_unsent(complaint)
 
 
+# ---------------------------------------------------------------- one reply for the code and the forward
+#
+# X bills every summoned reply. A complaint forwarded before its reply with the code has gone out (at filing,
+# automatically, or by HQ within moments) would cost two: so the sender, right before it posts the reply
+# with the code, composes it from the complaint as it is then, and a forward still waiting rides in it. The
+# text is decided at send time, never when the forward is made, so a restriction, a merge, a rejection or a
+# forward elsewhere that comes first is in it (a restricted complaint's reply is its neutral wording and
+# carries no tag). The forward's row stays (its Noted answers it, the complaint page lists it) and records
+# the reply it went out in (folded_into); it is never posted on its own, and it is marked sent with the
+# reply's tweet, so every posted tweet is still one row's, and each row sent has exactly one post.
+
+_TAG = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_])")
+
+
+def _tags(text):
+    return {handle.lower() for handle in _TAG.findall(text or "")}
+
+
+def _forwards_to_fold(row, complaint):
+    """(the unit's account, the forwards `row` can carry): forwards of the complaint waiting from the same
+    account in reply to the same tweet, never tried on their own, that tag the account of the unit the
+    complaint is with now and may still be posted as it stands (vet: not overtaken, not restricted)."""
+    if complaint is None or complaint.is_restricted or not complaint.unit_id:
+        return None, []
+    target = _unit_account(complaint.unit_id)
+    if target is None:
+        return None, []
+    waiting = Outbox.objects.filter(
+        Q(folded_into__isnull=True) | Q(folded_into=row), complaint=complaint, kind=OutboxKind.FORWARD,
+        account_id=row.account_id, in_reply_to_tweet_id=row.in_reply_to_tweet_id, status=OutboxStatus.PENDING,
+        claimed_at__isnull=True, lookback_from__isnull=True).order_by("pk")
+    chosen = []
+    for forward in waiting:
+        try:
+            vet(forward, complaint)
+        except Hold:
+            continue
+        if target.handle.lower() in _tags(forward.text):
+            chosen.append(forward)
+    return target, chosen
+
+
+def fold_forwards(row):
+    """Right before a reply with the code is posted (the sender holds it): its text from the complaint as
+    it is now, carrying the forwards that wait for it when the two fit in one tweet. A text a person wrote
+    is left as it is. Forwards folded at an earlier attempt that the text no longer carries go their own way
+    at once when no request carried them yet; otherwise settle_folded decides from what went out. False
+    when this sender lost the claim."""
+    if row.kind != OutboxKind.REPLY_WITH_CODE or row.complaint_id is None:
+        return True
+    complaint = Complaint.objects.select_related("unit").filter(pk=row.complaint_id).first()
+    earlier = set(Outbox.objects.filter(folded_into=row).exclude(status=OutboxStatus.SENT).values_list("pk", flat=True))
+    try:
+        plain = vet(Outbox(kind=row.kind, account=row.account, text=render("reply_with_code", complaint)), complaint)
+    except Hold:
+        plain = None
+    if plain is None or (not earlier and row.text != plain):
+        return True
+    target, forwards = _forwards_to_fold(row, complaint)
+    text, folded = plain, set()
+    if forwards:
+        try:
+            combined = Outbox(kind=row.kind, account=row.account,
+                              text=render("reply_with_code_forward", complaint, handle=target.handle))
+            combined_text = vet(combined, complaint)
+        except Hold:
+            combined_text = None
+        if combined_text is not None:
+            ids = [f.pk for f in forwards]
+            Outbox.objects.filter(Q(folded_into__isnull=True) | Q(folded_into=row), pk__in=ids,
+                                  status=OutboxStatus.PENDING, claimed_at__isnull=True).update(folded_into=row)
+            folded = set(Outbox.objects.filter(pk__in=ids, folded_into=row).values_list("pk", flat=True))
+            if folded:
+                text = combined_text
+    dropped = earlier - folded
+    if dropped and not row.post_texts:
+        Outbox.objects.filter(pk__in=dropped, folded_into=row).update(folded_into=None)
+    if text != row.text:
+        mine = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claim_token=row.claim_token)
+        if not mine.update(text=text):
+            Outbox.objects.filter(pk__in=folded - earlier, folded_into=row).update(folded_into=None)
+            return False
+        row.text = text
+    return True
+
+
+def settle_folded(row, tweet_id, text):
+    """The reply `row` went out as `text`, tweet `tweet_id`: each forward folded into it whose tags the text
+    carries is sent with it (it records the reply's tweet, which its Noted answers); one the text does not
+    carry (the complaint changed between an attempt that carried it and the one that went out) goes its own
+    way, vetted again by the sender."""
+    said, now = _tags(text), timezone.now()
+    for forward in Outbox.objects.filter(folded_into=row).exclude(status=OutboxStatus.SENT):
+        tags = _tags(forward.text)
+        if tags and tags <= said:
+            Outbox.objects.filter(pk=forward.pk).exclude(status=OutboxStatus.SENT).update(
+                status=OutboxStatus.SENT, posted_tweet_id=tweet_id, sent_at=now, claimed_at=None, claim_token="",
+                reason=reasons.encode(reasons.FOLDED))
+        else:
+            Outbox.objects.filter(pk=forward.pk, folded_into=row).update(folded_into=None)
+
+
+def unfold(row):
+    """The reply ended without a post (held, to be posted by hand, given up): the forwards folded into it go
+    their own way, and its text no longer carries them. (A reply given up after requests whose outcome is
+    unknown may have carried them: a second tag in the thread is the lesser harm than a forward lost.)"""
+    if not Outbox.objects.filter(folded_into=row).exclude(status=OutboxStatus.SENT).update(folded_into=None):
+        return
+    complaint = Complaint.objects.filter(pk=row.complaint_id).first()
+    try:
+        plain = render("reply_with_code", complaint)
+    except Hold:
+        return
+    Outbox.objects.filter(pk=row.pk).exclude(status__in=[OutboxStatus.SENT, OutboxStatus.SENDING]).update(text=plain)
+
+
+def _carrier_waiting(row):
+    """For a forward: the complaint's reply with the code from the same account, not yet posted, which will
+    carry it (fold_forwards); the forward waits for it rather than go first as a tweet of its own."""
+    if row.kind != OutboxKind.FORWARD or row.complaint_id is None:
+        return None
+    return (Outbox.objects.filter(complaint_id=row.complaint_id, kind=OutboxKind.REPLY_WITH_CODE,
+                                  account_id=row.account_id, in_reply_to_tweet_id=row.in_reply_to_tweet_id,
+                                  status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING])
+            .order_by("pk").first())
+
+
 # ---------------------------------------------------------------- sending
 
 class _Retry(Exception):
@@ -522,12 +675,13 @@ def find_posted(client, row, since, advance=False):
             # Counted at once, so the reads of a sender killed in mid look-back are not lost from the tally.
             Outbox.objects.filter(pk=row.pk).update(lookback_reads=F("lookback_reads") + 1)
             body = response.json()
-            same = []
+            same, texts = [], {}
             for tweet in body.get("data") or []:
                 seen += 1
                 replied = {r.get("id") for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"}
                 if ((target in replied) if target else not replied) and _comparable(tweet.get("text")) in wanted:
                     same.append(str(tweet["id"]))
+                    texts[str(tweet["id"])] = tweet.get("text") or ""
             if same:
                 # Two rows may carry the same text to the same tweet (X refuses the second, or not): a tweet
                 # another row recorded is that row's.
@@ -535,6 +689,7 @@ def find_posted(client, row, since, advance=False):
                             .values_list("posted_tweet_id", flat=True))
                 found = next((i for i in same if i not in taken), "")
                 if found:
+                    row.found_text = texts[found]
                     return found
             token = (body.get("meta") or {}).get("next_token")
             if not token:
@@ -605,7 +760,8 @@ def claim(row_id):
     """Take a due row for this sender: a conditional UPDATE, so of two senders only one gets it. Returns the
     claim's token, or None."""
     now, token = timezone.now(), uuid.uuid4().hex
-    claimed = Outbox.objects.filter(pk=row_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now).update(
+    claimed = Outbox.objects.filter(pk=row_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now,
+                                    folded_into__isnull=True).update(
         status=OutboxStatus.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     return token if claimed == 1 else None
 
@@ -638,7 +794,8 @@ def due_in_order(now=None):
     is_urgent = Q(complaint__priority=Priority.URGENT)
     held_back = ((is_urgent & Q(account_id__in=accounts_at_post_limit(now)))
                  | (~is_urgent & Q(account_id__in=accounts_at_post_limit(now, urgent=False))))
-    return (Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).exclude(held_back)
+    return (Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now, folded_into__isnull=True)
+            .exclude(held_back)
             .order_by(urgent, "next_attempt_at", "id"))
 
 
@@ -666,7 +823,10 @@ def send_due(limit=20, now=None):
 def send_claimed(row):
     row.post_requested_at = None
     try:
-        return _send(row)
+        status = _send(row)
+        if status in (OutboxStatus.HELD, OutboxStatus.MANUAL, OutboxStatus.DEAD):
+            unfold(row)
+        return status
     except _Retry as retry:
         # Only X's failures count towards giving up (a 429 waits for its reset instead): a sender that was
         # killed did not fail the row.
@@ -674,6 +834,7 @@ def send_claimed(row):
         if failures >= settings.X_OUTBOX_MAX_ATTEMPTS and retry.at is None:
             _finish(row, status=OutboxStatus.DEAD, failures=failures,
                     reason=reasons.encode(reasons.GAVE_UP, count=failures, detail=retry.reason))
+            unfold(row)
             return OutboxStatus.DEAD
         at = retry.at or timezone.now() + _backoff(failures)
         if row.post_requested_at is not None:
@@ -701,6 +862,10 @@ def _send(row):
     held = vet_claimed(row)
     if held:
         return held
+    carrier = _carrier_waiting(row)
+    if carrier is not None:
+        raise _Retry(reasons.encode(reasons.WAITING_TO_FOLD),
+                     max(carrier.next_attempt_at, timezone.now()) + timedelta(seconds=1))
     parent = row.reply_to_outbox
     if parent is not None and not row.in_reply_to_tweet_id:
         parent.refresh_from_db()
@@ -724,9 +889,12 @@ def _send(row):
         if row.lookback_from:
             earlier = find_posted(client, row, since=row.lookback_from, advance=True)
             if earlier:
-                _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
-                        reason=reasons.encode(reasons.FOUND_POSTED_EARLIER))
+                if _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
+                           reason=reasons.encode(reasons.FOUND_POSTED_EARLIER)):
+                    settle_folded(row, earlier, getattr(row, "found_text", row.text))
                 return OutboxStatus.SENT
+        if not fold_forwards(row):
+            return OutboxStatus.SENDING  # another sender took the row over
         if not _renew(row):
             return OutboxStatus.SENDING  # another sender took the row over: the outcome is its to write
         response = client.create_tweet(text=row.text, in_reply_to_tweet_id=row.in_reply_to_tweet_id or None,
@@ -752,7 +920,8 @@ def _send(row):
             return OutboxStatus.MANUAL
         _finish(row, status=OutboxStatus.DEAD, reason=reasons.encode(reasons.X_REFUSED, status=status, detail=_short(exc)))
         return OutboxStatus.DEAD
-    _finish(row, status=OutboxStatus.SENT, posted_tweet_id=tweet_id, sent_at=timezone.now(), reason="")
+    if _finish(row, status=OutboxStatus.SENT, posted_tweet_id=tweet_id, sent_at=timezone.now(), reason=""):
+        settle_folded(row, tweet_id, row.text)
     return OutboxStatus.SENT
 
 
@@ -769,8 +938,9 @@ def _duplicate(client, row, detail):
             raise
         raise retry from None
     if earlier:
-        _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
-                reason=reasons.encode(reasons.X_SAYS_ALREADY_POSTED))
+        if _finish(row, status=OutboxStatus.SENT, posted_tweet_id=earlier, sent_at=timezone.now(),
+                   reason=reasons.encode(reasons.X_SAYS_ALREADY_POSTED)):
+            settle_folded(row, earlier, getattr(row, "found_text", row.text))
         return OutboxStatus.SENT
     _finish(row, status=OutboxStatus.DEAD, reason=reasons.encode(reasons.X_REFUSED, status=403, detail=detail))
     return OutboxStatus.DEAD
@@ -785,6 +955,9 @@ def mark_sent_by_hand(row, user, tweet_id=""):
     """Staff posted the prepared text themselves."""
     if tweet_id and not str(tweet_id).isdigit():
         raise ValueError("A tweet id is digits only.")
-    return Outbox.objects.filter(
+    done = Outbox.objects.filter(
         Q(status__in=[OutboxStatus.MANUAL, OutboxStatus.HELD, OutboxStatus.DEAD, OutboxStatus.PENDING]), pk=row.pk,
     ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), marked_sent_by=user, posted_tweet_id=str(tweet_id or ""))
+    if done:
+        settle_folded(row, str(tweet_id or ""), Outbox.objects.filter(pk=row.pk).values_list("text", flat=True)[0])
+    return done

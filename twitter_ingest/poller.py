@@ -17,7 +17,12 @@ couple of times with short jittered backoff, then the account backs off exponent
 Every watched account goes through this same path with its own checkpoint, lock and rate-limit state, so a
 429 or a pause of one leaves the others polling. An account with its own tokens (credentials.py) is read
 as itself; the others with the state account's tokens. The watched accounts a page's tweets were
-addressed to are recorded before filing (accounts.record_mentioned)."""
+addressed to are recorded before filing (accounts.record_mentioned).
+
+Mentions are read without X's user expansions (each user they return is billed every UTC day): before
+filing, users.resolve gives each tweet its author from the registered accounts and the users table and
+looks up the rest in one request; a lookup that fails files by id, and a later complete poll fills the
+handles in (users.fill_missing)."""
 
 import logging
 import random
@@ -35,18 +40,18 @@ from django.utils import timezone
 from complaints import reasons
 from districts.models import XAccount
 
-from . import accounts, credentials, evidence, pacing, threads
+from . import accounts, credentials, evidence, pacing, threads, users
 from .filing import Filer, record_problems
 from .tweets import envelopes_from_response
 from .models import AccountState, PollRun, Source
 
 log = logging.getLogger(__name__)
 
-EXPANSIONS = ["author_id", "referenced_tweets.id", "in_reply_to_user_id", "entities.mentions.username",
-              "geo.place_id", "attachments.media_keys"]
+# No user expansions: each user they return is a billed user read every UTC day; the tweet's author_id is
+# enough, and users.py gives the author from what the desk knows, looking up only those it does not.
+EXPANSIONS = ["referenced_tweets.id", "geo.place_id", "attachments.media_keys"]
 TWEET_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "entities",
                 "lang", "geo", "attachments", "note_tweet"]
-USER_FIELDS = ["username", "name", "location", "description"]
 PLACE_FIELDS = ["full_name", "country_code", "place_type"]
 MEDIA_FIELDS = ["type", "url", "preview_image_url", "alt_text", "width", "height"]
 REACHABLE = 800
@@ -138,8 +143,8 @@ def _poll_locked(account, overlap, client):
         if user_id != state.user_id:
             state.user_id = user_id
             AccountState.objects.filter(pk=state.pk).update(user_id=state.user_id)
-        params = dict(max_results=100, expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS,
-                      place_fields=PLACE_FIELDS, media_fields=MEDIA_FIELDS, user_auth=user_auth)
+        params = dict(max_results=100, expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, place_fields=PLACE_FIELDS,
+                      media_fields=MEDIA_FIELDS, user_auth=user_auth)
         if overlap:
             params["start_time"] = now - timedelta(minutes=settings.X_OVERLAP_WINDOW_MINUTES)
         elif state.since_id:
@@ -194,6 +199,10 @@ def _poll_locked(account, overlap, client):
     if not complete and envelopes:
         # Cut short between pages: replies whose originals are on pages not read wait for the next poll.
         envelopes, held = threads.hold_orphans(envelopes)
+    unresolved = set()
+    if envelopes:
+        # Authors not known yet are looked up in one batch; a lookup that fails files them by id alone.
+        unresolved = users.resolve(envelopes, client, user_auth=user_auth)
     run.fetched = len(envelopes) + len(held)
     run.newest_id = newest
     run.reached_800_cap = complete and not overlap and served >= REACHABLE
@@ -207,6 +216,10 @@ def _poll_locked(account, overlap, client):
         _finish(run, state, complete=False)
         raise
     record_problems(problems, f"poll @{account.handle}")
+    if complete and not unresolved:
+        # Handles that an earlier failed lookup left out (at most one request, only when any is missing; not
+        # straight after a lookup that failed).
+        users.fill_missing(client, user_auth=user_auth)
     run.filed = summary.filed
     run.lag_seconds = summary.max_lag
     run.outcomes = dict(summary.counts)

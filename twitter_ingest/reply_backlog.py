@@ -26,7 +26,7 @@ def backlog(now=None):
     """{"waiting", "urgent", "last_at"}: rows waiting, those about urgent complaints, and when the last
     waiting row should be posted (None when nothing waits)."""
     now = now or timezone.now()
-    waiting = Outbox.objects.filter(status__in=WAITING)
+    waiting = Outbox.objects.filter(status__in=WAITING, folded_into__isnull=True)  # a folded forward is no post
     per_account = list(waiting.values("account_id").annotate(
         n=Count("id"), urgent=Count("id", filter=Q(complaint__priority=Priority.URGENT)),
         latest_retry=Max("next_attempt_at")))

@@ -40,7 +40,7 @@ def test_the_hash_is_over_the_bytes_x_sent(fake_x, state_account):
     assert stored.content_hash == hashlib.sha256(received).hexdigest()
     body = requests.get(f"{fake_x.url}/2/users/{fake_x.state_id}/mentions", timeout=5, params={
         "max_results": 100, "tweet.fields": ",".join(poller.TWEET_FIELDS), "expansions": ",".join(poller.EXPANSIONS),
-        "user.fields": ",".join(poller.USER_FIELDS), "place.fields": ",".join(poller.PLACE_FIELDS),
+        "place.fields": ",".join(poller.PLACE_FIELDS),
         "media.fields": ",".join(poller.MEDIA_FIELDS)}, headers={"authorization": "Bearer test-bearer"}).content
     assert received in body
     assert json.loads(received) == stored.raw["tweet"]

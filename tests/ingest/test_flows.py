@@ -23,12 +23,16 @@ def test_forward_is_tweeted_and_the_districts_noted_acknowledges(fake_x, state_a
     complaint = Complaint.objects.get()
     assert complaint.suggested_unit.slug == "lucknow-commissionerate"
     lifecycle.forward(complaint, complaint.suggested_unit, actor=hq)
-    assert outbox.send_due() == {"sent": 2}
+    # Forwarded before the reply with the code went out: that reply, composed as it is sent, carries the
+    # code and the tag (one summoned reply billed instead of two), in the complaint's language.
+    assert outbox.send_due() == {"sent": 1}
     posted = fake_x.fake.posted
-    texts = [fake_x.fake.tweets[i]["text"] for i in posted]
-    assert complaint.tracking_code in texts[0] and texts[1].startswith("@lkopolice")
+    [text] = [fake_x.fake.tweets[i]["text"] for i in posted]
+    assert complaint.tracking_code in text and "@lkopolice" in text and "कार्यवाही" in text
     forward = Outbox.objects.get(kind=OutboxKind.FORWARD)
+    assert forward.status == OutboxStatus.SENT and forward.folded_into.kind == OutboxKind.REPLY_WITH_CODE
     assert forward.in_reply_to_tweet_id == tweet["id"]               # a reply in the citizen's thread, not a quote
+    assert forward.posted_tweet_id == posted[0]
     run = _poll(state_account)
     assert run.outcomes == {"noted": 1}
     complaint.refresh_from_db()

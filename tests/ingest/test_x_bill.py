@@ -8,12 +8,14 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from complaints import lifecycle
 from complaints.models import Complaint
+from districts.models import XAccount
 from districts import tokens
 from twitter_ingest import hold_reasons, ledger, outbox, poller
-from twitter_ingest.models import ChargeKind, Outbox, OutboxKind, OutboxStatus, XCharge
+from twitter_ingest.models import ChargeKind, Outbox, OutboxKind, OutboxStatus, XCharge, XUser
 
-from .conftest import STATE_ID, mention
+from .conftest import LKO_ID, STATE_ID, mention
 
 
 def _bill():
@@ -36,8 +38,9 @@ def test_a_scripted_run_costs_what_x_would_bill(as_owner, state_account):
                          ("citizen_a", "@Uppolice Gomti Nagar me chain snatching")]:
         mention(as_owner, author, text)
     assert poller.poll_account(state_account).run.error == ""
-    # Three mentions of our own account read with its own tokens: owned reads. The users returned with
-    # them (two citizens, and @Uppolice named in every text) are user reads, each billed once.
+    # Three mentions of our own account read with its own tokens: owned reads. The two citizens are looked
+    # up together by id (the poll asks for no users), and the poller finds @Uppolice's own id by its handle:
+    # user reads, each billed once.
     assert _bill() == {"owned_read": 3, "user_read": 3}
 
     assert outbox.send_due() == {"sent": 3}  # the three replies with codes: summoned replies
@@ -57,6 +60,35 @@ def test_a_scripted_run_costs_what_x_would_bill(as_owner, state_account):
     assert report["total"] == expected
     assert report["handled"] == 3 and report["per_complaint"] == expected / 3
     assert report["by_kind"]["owned_read"]["repeats"] == 3
+
+
+def test_a_scripted_run_with_the_users_cache_and_one_reply_per_forward(as_owner, state_account, hq):
+    # Known in advance: the state account's and Lucknow's ids on file (the account audit), citizen_b looked
+    # up yesterday. Three mentions: owned reads; citizen_a and citizen_c looked up in one request: two user
+    # reads; three replies with codes, one of which carries HQ's forward: three summoned replies; the
+    # district's Noted in the thread: an owned read, its author known by id, and the reply it answers comes
+    # with it (referenced_tweets): a post read. 4 x 0.001 + 2 x 0.010 + 3 x 0.010 + 0.005.
+    XAccount.objects.filter(pk=state_account.pk).update(user_id=STATE_ID)
+    XAccount.objects.filter(handle__iexact="lkopolice").update(user_id=LKO_ID)
+    state_account.refresh_from_db()
+    XUser.objects.create(user_id="3000000000000000002", username="citizen_b", name="Citizen B",
+                         fetched_at=timezone.now() - timedelta(days=1))
+    as_owner.fake.add_user({"id": "3000000000000000003", "username": "citizen_c", "name": "Citizen C"})
+    as_owner.fake.noted_delay = 0
+    mention(as_owner, "citizen_a", "@Uppolice Hazratganj me meri bike chori ho gayi")
+    mention(as_owner, "citizen_b", "@Uppolice Aliganj me raat ko chori hui")
+    mention(as_owner, "citizen_c", "@Uppolice Gomti Nagar me chain snatching hui")
+    assert poller.poll_account(state_account).run.error == ""
+    assert _bill() == {"owned_read": 3, "user_read": 2}
+    complaint = Complaint.objects.get(author_username="citizen_a")
+    lifecycle.forward(complaint, "lucknow-commissionerate", actor=hq)
+    assert outbox.send_due() == {"sent": 3}
+    assert len(as_owner.fake.posted) == 3
+    assert poller.poll_account(state_account).run.outcomes.get("noted") == 1
+    assert _bill() == {"owned_read": 4, "user_read": 2, "summoned_reply": 3, "post_read": 1}
+    report = ledger.month_report(ledger.utc_day())
+    assert report["total"] == Decimal("0.059") and report["handled"] == 3
+    assert report["per_complaint"] == Decimal("0.059") / 3
 
 
 def test_mentions_read_with_the_apps_bearer_token_are_post_reads(fake_x, state_account):
