@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('twitter_ingest', '0009_watched_accounts'),
+        ('twitter_ingest', '0010_stream_source'),
     ]
 
     operations = [
