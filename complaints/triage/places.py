@@ -52,6 +52,8 @@ PLACE_CLASSES = frozenset({C.PLACE_DISTRICT, C.PLACE_STATION, C.PLACE_STATE, C.P
                            C.PLACE_HOME, C.PLACE_AMBIGUOUS, C.PLACE_CUE, C.PLACE_GENERIC})
 AMBIGUOUS_SHARE = 0.6      # a town of several districts gives each this share of its weight
 HOME_SHARE = 0.5
+ROUTE_SHARE = 0.5
+_ROUTE_WORDS = frozenset(term_keys("se से to tak तक"))
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,9 @@ class Gazetteer:
                 evidence.append(Evidence(surface, "skipped:everyday_word", places[0].unit, 0.0))
                 continue
             share = HOME_SHARE if _home(spans[C.PLACE_HOME], first, last, text, toks) else 1.0
+            if _route_end(toks, matches, index):
+                # "Kanpur se Jhansi wali bus, Orai ke paas": the ends of a journey say less than where it happened.
+                share *= ROUTE_SHARE
             if station_here and (marked_station or not units_here):
                 stations.append((station_here, marked_station, generic))
                 if not generic:
@@ -341,6 +346,14 @@ class Gazetteer:
 
 def _broken(text, start, end):
     return bool(_BREAK.search(text, start, end))
+
+
+def _route_end(toks, matches, index):
+    """The name is one end of "X se Y" / "X to Y" (a journey or a bus route)."""
+    first, last, _ = matches[index]
+    after = index + 1 < len(matches) and matches[index + 1][0] == last + 2 and toks[last + 1].key in _ROUTE_WORDS
+    before = index > 0 and matches[index - 1][1] == first - 2 and toks[first - 1].key in _ROUTE_WORDS
+    return after or before
 
 
 def _covers(spans, first, last):

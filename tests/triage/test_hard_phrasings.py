@@ -104,3 +104,18 @@ def test_a_range_passing_the_forward_on_is_not_an_acknowledgement():
                   author="igrangemeerut", author_unit="meerut-range",
                   context={"reply_to": "hq_forward", "forwarded_to": "meerut-range"})
     assert found.kind.value == "noise" and not found.records_noted and not found.notes_if_unnoted
+
+
+def test_the_ends_of_a_journey_say_less_than_where_it_happened():
+    found = judge("@Uppolice Lucknow se Gorakhpur wali train me Basti station ke paas mera bag chori ho gaya")
+    assert found.unit.value == "basti"
+
+
+def test_still_after_thanks_keeps_it_a_complaint():
+    assert judge("@Uppolice shukriya sir, lekin dabang ab bhi roz dhamkate hain. Hardoi").kind.value == "complaint"
+    assert judge("@Uppolice great work 👏 chor abhi tak pakda nahi gaya. Meerut").kind.value == "complaint"
+
+
+def test_a_minor_taken_somewhere_is_urgent_and_restricted():
+    found = judge("@Uppolice Our 16 year old niece was taken to Mumbai by a labour contractor last week. Kushinagar")
+    assert found.urgent.value and found.sensitive.value
