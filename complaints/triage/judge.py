@@ -8,10 +8,12 @@ Rules, in order (the lexicon supplies every word list; see `terms.TermClass`):
    another unit's" is a district update that takes nothing up; words that show the matter was taken up
    (cognizance, SHO/station directed, enquiry under way, PRV sent, Noted) are the acknowledgement and
    record Noted; any other reply is a district update that records Noted if none was recorded. A reply
-   from another unit never records Noted. A unit's post outside any thread is a greeting or good work.
+   from another unit never records Noted, nor a range's or zone's reply addressed to a district below it
+   (the forward passed on). A unit's post outside any thread is a greeting or good work.
 2. A citizen: a tracking code (however typed) asks for status; under their own complaint, a plain
    "update?" asks for status, thanks with nothing wrong is appreciation, anything else is a follow-up;
-   elsewhere, greetings and thanks with no request in them are not complaints, nor are recruitment,
+   elsewhere, greetings and thanks with no request in them (no "but" opening a clause, no harm still going
+   on, no "still"/"abhi tak") are not complaints, nor are recruitment,
    politics, spam and jokes; everything else is a complaint. A request for cognizance is a complaint's
    words, never an acknowledgement.
 3. Urgency (complaints and follow-ups): urgent terms, less those a neighbouring word cancels (a past

@@ -16,8 +16,13 @@ What the writer marks wins over a place word that merely occurs (the cue words a
 A name followed by road/marg/colony/vihar/gate/wali gali (सुल्तानपुर रोड, Pratap Vihar) or preceded by
 ग्राम/gram/village/mohalla/kasba (ग्राम रामपुर) is not that district; a district's name after थाना is a
 station of that name (थाना कौशाम्बी in Ghaziabad); a name that is also an everyday word (basti, banda,
-sambhal) counts only with a place cue; where the writer lives (…se hu, I live in) counts half. A district
-covered by a commissionerate is routed to the commissionerate. The station is suggested only when it is a
+sambhal) counts only with a place cue; where the writer lives (…se hu, I live in, a married woman's maika)
+counts half, and so do the two ends of a journey ("Kanpur se Jhansi wali bus … Orai ke paas"). A name
+followed by a district in brackets, or by the district it is a locality of ("Kaushambi (Ghaziabad)",
+"Kaushambi Ghaziabad"), is not that other district; a district's name after थाना with another place name
+on the station's side ("Chowk thana Lucknow", "Cantt Gorakhpur thane") is the district. A station name
+found in many towns never outweighs another place; standing alone it suggests the registry's station of
+that name, with low confidence. A district covered by a commissionerate is routed to the commissionerate. The station is suggested only when it is a
 registry station of the unit chosen ("Chowk, Lucknow" → Chowk; "Chowk, Varanasi" → none)."""
 
 import csv

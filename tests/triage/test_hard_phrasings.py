@@ -34,7 +34,7 @@ def test_closed_shops_are_not_banda():
     ("@Uppolice कैंट गोरखपुर थाने का सिपाही रिपोर्ट लिखने के पैसे मांगता है", "gorakhpur"),
     ("@Uppolice Kasganj Sahawar road pe raat ko truck wale se lootpaat hui", "kasganj"),
     ("@Uppolice mera maika Etah me hai aur sasural Mainpuri me, wahan dahej ke liye roz pitai hoti hai", "mainpuri"),
-    ("@Uppolice Bike stunt on the main road every evening, Civil Lines Prayagraj, no patrolling", "prayagraj-commissionerate"),
+    ("@Uppolice Bike stunts every evening, Civil Lines Prayagraj, no patrolling", "prayagraj-commissionerate"),
 ])
 def test_the_address_as_written_places_the_mention(text, unit):
     assert judge(text).unit.value == unit
