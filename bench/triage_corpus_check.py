@@ -1,4 +1,5 @@
-"""Checks the triage corpora (fixtures/triage/eval.jsonl, dev.jsonl and train.jsonl): the schema of every line,
+"""Checks the triage corpora (fixtures/triage/eval.jsonl, dev.jsonl, train.jsonl, dev_more.jsonl and
+dev_hard.jsonl): the schema of every line,
 that labels agree with the units registry, that ids carry their set's prefix, that no two sets share a writer
 or an identical or near-identical text, and prints counts per label, language, script and trap. Exits 1 on
 any error.
@@ -33,8 +34,9 @@ TRAP = re.compile(r"[a-z0-9-]+(\+[a-z0-9-]+)*")
 # Near-duplicate: most of the words shared (same template, a word or two changed).
 NEAR_JACCARD = 0.5
 SHORT_WORDS = 3  # lines this short are compared for identity only
-# Each set keeps to itself: eval is measured only, dev was studied while tuning, train builds the rules.
-SETS = {"eval": "v", "dev": "e", "train": "t"}
+# Each set keeps to itself: eval is measured only, dev was studied while tuning, train builds the rules,
+# dev_more and dev_hard are hand-written development cases studied line by line.
+SETS = {"eval": "v", "dev": "e", "train": "t", "dev_more": "d", "dev_hard": "h"}
 
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -269,7 +271,7 @@ def main():
                 print(f"  {key}: {value}")
     missing = sorted({s for s, r in units.items() if r["unit_type"] == "district"} - all_districts)
     report["districts_covered_by_all"] = 75 - len(missing)
-    print(f"== districts covered by the three sets: {75 - len(missing)} of 75"
+    print(f"== districts covered by the {len(SETS)} sets: {75 - len(missing)} of 75"
           + (f"; missing {missing}" if missing else ""))
     for line in errors:
         print("ERROR", line)

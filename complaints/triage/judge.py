@@ -8,10 +8,12 @@ Rules, in order (the lexicon supplies every word list; see `terms.TermClass`):
    another unit's" is a district update that takes nothing up; words that show the matter was taken up
    (cognizance, SHO/station directed, enquiry under way, PRV sent, Noted) are the acknowledgement and
    record Noted; any other reply is a district update that records Noted if none was recorded. A reply
-   from another unit never records Noted. A unit's post outside any thread is a greeting or good work.
+   from another unit never records Noted, nor a range's or zone's reply addressed to a district below it
+   (the forward passed on). A unit's post outside any thread is a greeting or good work.
 2. A citizen: a tracking code (however typed) asks for status; under their own complaint, a plain
    "update?" asks for status, thanks with nothing wrong is appreciation, anything else is a follow-up;
-   elsewhere, greetings and thanks with no request in them are not complaints, nor are recruitment,
+   elsewhere, greetings and thanks with no request in them (no "but" opening a clause, no harm still going
+   on, no "still"/"abhi tak") are not complaints, nor are recruitment,
    politics, spam and jokes; everything else is a complaint. A request for cognizance is a complaint's
    words, never an acknowledgement.
 3. Urgency (complaints and follow-ups): urgent terms, less those a neighbouring word cancels (a past
@@ -129,8 +131,8 @@ class Judgement:
 
 # Words that follow (or precede) an age: saal, साल, वर्ष, baras, yr, year(s), umar, उम्र, आयु, age.
 _AGE_WORDS = frozenset(skeleton(w) for w in (
-    "saal", "sal", "साल", "वर्ष", "varsh", "baras", "बरस", "yr", "yrs", "year", "years", "yo", "umar", "umr",
-    "उम्र", "आयु", "aayu", "age", "aged"))
+    "saal", "sal", "साल", "वर्ष", "varsh", "वर्षीय", "वर्षीया", "varshiya", "baras", "बरस", "yr", "yrs", "year",
+    "years", "yo", "umar", "umr", "उम्र", "आयु", "aayu", "age", "aged"))
 _AGE_GLUED = re.compile(r"(\d{1,2})(?:yo|yr|yrs|yer|yers|sl)$")
 # Tracking codes typed without "UPP": two groups of five symbols, checked by the code's check symbol.
 _BARE_CODE = re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{5})[\s\-]?([0-9A-Za-z]{5})(?![0-9A-Za-z])")
@@ -159,7 +161,7 @@ def judge(text, *, author=None, author_unit=None, context=None, lang_tag=None) -
     if author_unit and gazetteer.types.get(author_unit) == "state" or (author or "").lower() == "uppolice":
         kind, why = Kind.NOISE, "hq_post"
     elif author_unit:
-        kind, why, flags = _unit_kind(author_unit, context, classes, gazetteer)
+        kind, why, flags = _unit_kind(text, author_unit, context, classes, gazetteer)
     else:
         kind, why = _citizen_kind(text, toks, own_words, context, hits, found_codes)
 
@@ -182,17 +184,36 @@ _KIND_CLASSES = {C.ACKNOWLEDGEMENT, C.DISPOSAL, C.NOT_CONCERNED, C.APPRECIATION,
                  C.NOISE, C.CONTRAST, C.COGNIZANCE_REQUEST}
 _KIND_CONFIDENCE = {
     "hq_post": 0.97, "unit_acknowledges": 0.85, "unit_reports_outcome": 0.85, "unit_not_concerned": 0.8,
-    "unit_other_reply": 0.6, "other_unit_reply": 0.9, "unit_greeting": 0.85, "unit_post": 0.8,
+    "unit_other_reply": 0.6, "other_unit_reply": 0.9, "unit_passes_on": 0.75, "unit_greeting": 0.85, "unit_post": 0.8,
     "tracking_code": 0.95, "asks_status": 0.75, "thanks": 0.75, "greeting": 0.8, "follow_up": 0.8,
     "noise": 0.65, "no_words": 0.95, "retweet": 0.95, "complaint": 0.7, "comment_on_post": 0.6,
 }
 
 
-def _unit_kind(author_unit, context, classes, gazetteer):
+_LEADING_HANDLES = re.compile(r"^\s*((?:@\w+[\s,]*)+)")
+
+
+def _passes_on(text, author_unit, gazetteer):
+    """The reply opens by addressing a unit below the author's own (a range's forward to its district)."""
+    leading = _LEADING_HANDLES.match(text)
+    if not leading:
+        return False
+    for handle in re.findall(r"@(\w+)", leading.group(1)):
+        slug = gazetteer.handles.get(handle.lower())
+        if slug and slug != author_unit and gazetteer.within(slug, author_unit):
+            return True
+    return False
+
+
+def _unit_kind(text, author_unit, context, classes, gazetteer):
     if context.reply_to == "hq_forward":
         # The forward's unit itself, or a unit below it (a district answering its range's forward).
         if context.forwarded_to and not gazetteer.within(author_unit, context.forwarded_to):
             return Kind.DISTRICT_UPDATE, "other_unit_reply", {}
+        if _passes_on(text, author_unit, gazetteer):
+            # A range or zone addressing the district below it ("@meerutpolice … कार्यवाही कर अवगत कराएं"):
+            # the forward passed on, nothing taken up yet.
+            return Kind.NOISE, "unit_passes_on", {}
         if C.DISPOSAL in classes:
             return Kind.DISTRICT_UPDATE, "unit_reports_outcome", {"notes_if_unnoted": True}
         if C.NOT_CONCERNED in classes:
@@ -217,19 +238,56 @@ _POLITE = frozenset(skeleton(w) for w in (
     "kripya", "kripaya", "कृपया", "please", "plz", "pls", "kindly", "request", "निवेदन", "अनुरोध", "विनती"))
 
 
-def _citizen_reading(toks, hits):
+_BUT_OR_ON = frozenset(skeleton(w) for w in ("par", "पर", "pe", "पे"))
+# After these, "par" opens a clause ("but"): a form of address, or a verb ending its clause ("काम कर रही है पर",
+# "FIR ho gayi par", "police aayi thi par").
+_BEFORE_BUT = frozenset(skeleton(w) for w in (
+    "sir", "सर", "ji", "जी", "sahab", "साहब", "saheb",
+    "hai", "है", "hain", "हैं", "tha", "था", "thi", "थी", "the", "थे", "ho", "हो", "hu", "hoon", "हूं", "हूँ",
+    "gaya", "गया", "gayi", "gai", "गई", "गयी", "gaye", "गए", "गये", "raha", "रहा", "rahi", "रही", "rahe", "रहे",
+    "hua", "हुआ", "hui", "हुई", "hue", "हुए", "kiya", "किया", "diya", "दिया", "di", "दी", "liya", "लिया", "li", "ली",
+    "aaya", "आया", "aayi", "आई", "aaye", "आए", "chuka", "चुका", "chuki", "चुकी", "chuke", "चुके", "sakta",
+    "सकता", "sakti", "सकती", "sakte", "सकते"))
+_CLAUSE_BREAK = re.compile(r"[,.;:!?।|\n…]")
+
+
+def _opens_clause(text, toks, index, hits):
+    if index == 0:
+        return True
+    before = toks[index - 1]
+    if _CLAUSE_BREAK.search(text, before.end, toks[index].start) or before.key in _BEFORE_BUT:
+        return True
+    return any(h.last == index - 1 and h.cls in (C.APPRECIATION, C.GREETING) for h in hits)
+
+
+def _citizen_reading(text, toks, hits):
     """The hits a citizen's kind is read from: words inside a longer phrase of another kind class left to
     that phrase, festivals named as dates left out (with the "पर" that follows them)."""
     spans = [(h.first, h.last, h.cls) for h in hits if h.cls in _CITIZEN_KIND_CLASSES]
     kept = [h for h in hits if h.cls not in _CITIZEN_KIND_CLASSES or not any(
         cls != h.cls and first <= h.first and h.last <= last and last - first > h.last - h.first
         for first, last, cls in spans)]
+    # "पर"/"par" is "but" where it opens a clause (after a comma or full stop, a verb, the thanks, a "sir"
+    # or a "ji"), and "on" after a noun: "घाटों पर अच्छी व्यवस्था के लिए धन्यवाद", "अपराधियों पर शिकंजा".
+    kept = [h for h in kept if not (h.cls == C.CONTRAST and h.first == h.last and toks[h.first].key in _BUT_OR_ON
+                                    and not _opens_clause(text, toks, h.first, kept))]
     dates = {h.last + 1 for h in kept if h.cls == C.GREETING and h.last + 1 < len(toks)
              and toks[h.last + 1].key in _DATE_AFTER}
     if dates:
         kept = [h for h in kept if not (h.cls == C.GREETING and h.last + 1 in dates)
                 and not (h.cls == C.CONTRAST and h.first in dates)]
     return kept
+
+
+_CONTINUOUS = frozenset(skeleton(w) for w in ("rahe", "रहे", "rahi", "रही", "raha", "रहा"))
+_AUXILIARY = frozenset(skeleton(w) for w in ("hai", "है", "hain", "हैं", "ho", "हो"))
+
+
+def _continuous_after(toks, last):
+    """"… कर रहे हैं" within three words after `last`: the harm is going on."""
+    window = [tok.key for tok in toks[last + 1:last + 5]]
+    return any(key in _CONTINUOUS and window[i + 1:i + 2] and window[i + 1] in _AUXILIARY
+               for i, key in enumerate(window))
 
 
 def _citizen_kind(text, toks, own_words, context, hits, found_codes):
@@ -239,7 +297,7 @@ def _citizen_kind(text, toks, own_words, context, hits, found_codes):
         return Kind.NOISE, "no_words"
     if found_codes:
         return Kind.STATUS_REQUEST, "tracking_code"
-    hits = _citizen_reading(toks, hits)
+    hits = _citizen_reading(text, toks, hits)
     classes = {h.cls for h in hits}
     # What keeps thanks or a greeting from being only that: a restricted matter, a request, danger now,
     # or a "but" after the thanks. Words of an offence do not: "my stolen phone was found, thank you".
@@ -248,10 +306,14 @@ def _citizen_kind(text, toks, own_words, context, hits, found_codes):
     # A lone "please" asks for nothing by itself: "follow back please", "thank you, please keep it up".
     requests = any(
         h.cls == C.COGNIZANCE_REQUEST and not (h.first == h.last and toks[h.first].key in _POLITE) for h in hits)
-    asks = C.SENSITIVE in classes or requests or (C.URGENT in classes and C.CUE_NOW in classes) or but_after
+    # Harm still going on ("कब्ज़ा कर रहे हैं", "chori ho rahi hai") asks for action whatever thanks come first.
+    ongoing = any(h.cls == C.COMPLAINT_SIGNAL and _continuous_after(toks, h.last) for h in hits)
+    asks = (C.SENSITIVE in classes or requests or (C.URGENT in classes and C.CUE_NOW in classes) or but_after
+            or ongoing)
     harm = asks or bool(classes & {C.URGENT, C.COMPLAINT_SIGNAL})
-    thanks = sum(1 for h in hits if h.cls == C.APPRECIATION)
-    greetings = sum(1 for h in hits if h.cls == C.GREETING)
+    # Two spellings of one phrase ("जय हिंद", "जय हिन्द") found at the same words are one greeting.
+    thanks = len({(h.first, h.last) for h in hits if h.cls == C.APPRECIATION})
+    greetings = len({(h.first, h.last) for h in hits if h.cls == C.GREETING})
     grievance = bool(classes & {C.SENSITIVE, C.URGENT, C.COMPLAINT_SIGNAL}) or but_after or requests
     asks_status = C.STATUS_REQUEST in classes and not grievance
     if context.reply_to == "own_complaint":

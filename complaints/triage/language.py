@@ -7,7 +7,7 @@ hai, nahi, mera, kripya … / the, is, my, please …), counted over the whole t
 
 from .terms import TermClass as C
 
-HINDI_TAGS = {"hi", "in", "und", "qme", "tl", "mr", "ne", "zxx", "qam"}
+HINDI_TAGS = {"hi", "in", "und", "qme", "tl", "mr", "ne", "zxx", "qam", "qht", "qst"}
 
 
 def reply_language(toks, lexicon, lang_tag=None):

@@ -50,6 +50,7 @@ _VOWELS = {
     "ऋ": "ri", "ऑ": "o", "ऍ": "e", "ा": "a", "ि": "i", "ी": "i", "ु": "u", "ू": "u", "ृ": "ri", "े": "e",
     "ै": "ai", "ो": "o", "ौ": "au", "ॉ": "o", "ॅ": "e", "ं": "n", "ः": "",
 }
+_NASALS = frozenset("ङञणनम")
 # Consonant clusters read otherwise than their letters.
 _CLUSTERS = (("क्ष", "ks"), ("ज्ञ", "gy"), ("त्र", "tr"), ("श्र", "sr"))
 
@@ -109,8 +110,9 @@ def skeleton(word: str) -> str:
 def _devanagari_skeleton(word):
     """Letters as sounds, with the inherent vowel written out where Hindi says it (not after a word's
     last consonant), so that the Devanagari and the Latin spellings go through the same folding."""
-    # A word ending in a conjunct says its last vowel (पत्र = patra, क्षेत्र = kshetra).
-    final_a = len(word) > 2 and word[-1] in _CONSONANTS and word[-2] == VIRAMA
+    # A word ending in a conjunct says its last vowel (पत्र = patra, क्षेत्र = kshetra), unless the conjunct
+    # opens with a nasal, which is the anusvara spelt out: बन्द = बंद (band, "closed", not Banda), पसन्द = पसंद.
+    final_a = len(word) > 2 and word[-1] in _CONSONANTS and word[-2] == VIRAMA and word[-3] not in _NASALS
     for cluster, sound in _CLUSTERS:
         word = word.replace(cluster, sound + "\u094d" if cluster != "त्र" else sound)
     out = []
@@ -157,7 +159,8 @@ def _word(word):
 
 
 _LINK = re.compile(r"https?://\S+")
-_WORD_NOT_HANDLE = re.compile(r"(?<![@\w])" + _WORD.pattern)
+# An apostrophe inside a Latin word is part of it: "peet'ta" is one word (peetta), not "peet" and "ta" (था).
+_WORD_NOT_HANDLE = re.compile(r"(?<![@\w])" + _WORD.pattern + r"(?:['’][A-Za-z]+)*")
 
 
 def tokens(text: str) -> tuple:

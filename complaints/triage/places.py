@@ -16,8 +16,13 @@ What the writer marks wins over a place word that merely occurs (the cue words a
 A name followed by road/marg/colony/vihar/gate/wali gali (सुल्तानपुर रोड, Pratap Vihar) or preceded by
 ग्राम/gram/village/mohalla/kasba (ग्राम रामपुर) is not that district; a district's name after थाना is a
 station of that name (थाना कौशाम्बी in Ghaziabad); a name that is also an everyday word (basti, banda,
-sambhal) counts only with a place cue; where the writer lives (…se hu, I live in) counts half. A district
-covered by a commissionerate is routed to the commissionerate. The station is suggested only when it is a
+sambhal) counts only with a place cue; where the writer lives (…se hu, I live in, a married woman's maika)
+counts half, and so do the two ends of a journey ("Kanpur se Jhansi wali bus … Orai ke paas"). A name
+followed by a district in brackets, or by the district it is a locality of ("Kaushambi (Ghaziabad)",
+"Kaushambi Ghaziabad"), is not that other district; a district's name after थाना with another place name
+on the station's side ("Chowk thana Lucknow", "Cantt Gorakhpur thane") is the district. A station name
+found in many towns never outweighs another place; standing alone it suggests the registry's station of
+that name, with low confidence. A district covered by a commissionerate is routed to the commissionerate. The station is suggested only when it is a
 registry station of the unit chosen ("Chowk, Lucknow" → Chowk; "Chowk, Varanasi" → none)."""
 
 import csv
@@ -52,6 +57,8 @@ PLACE_CLASSES = frozenset({C.PLACE_DISTRICT, C.PLACE_STATION, C.PLACE_STATE, C.P
                            C.PLACE_HOME, C.PLACE_AMBIGUOUS, C.PLACE_CUE, C.PLACE_GENERIC})
 AMBIGUOUS_SHARE = 0.6      # a town of several districts gives each this share of its weight
 HOME_SHARE = 0.5
+ROUTE_SHARE = 0.5
+_ROUTE_WORDS = frozenset(term_keys("se से to tak तक"))
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,7 @@ class Gazetteer:
         def place_follows(cue_last):
             return cue_last + 1 in starts_of_matches
 
-        stations = []
+        stations, skipped = [], set()
         for index, (first, last, places) in enumerate(matches):
             surface = text[toks[first].start:toks[last].end]
             # A comma between a cue word and a name parts them ("police station, Allahabad").
@@ -196,19 +203,34 @@ class Gazetteer:
                 text, toks[last].end, toks[last + 1].start) else set()
             units_here = [p for p in places if p.kind == "unit"]
             station_here = [p for p in places if p.kind == "station"]
-            generic = _overlaps(spans[C.PLACE_GENERIC], first, last)
+            # "Civil Lines" is many towns' station; "Civil Lines Prayagraj" (a longer name) is one.
+            generic = _covers(spans[C.PLACE_GENERIC], first, last)
             neighbour_place = (index > 0 and matches[index - 1][1] == first - 1) or (
                 index + 1 < len(matches) and matches[index + 1][0] == last + 1)
-            if C.PLACE_NOT_AFTER in after or self._chain_skipped(matches, index, starts):
+            if C.PLACE_NOT_AFTER in after or self._chain_skipped(text, toks, matches, index, starts):
                 evidence.append(Evidence(surface, "skipped:road_or_colony", places[0].unit, 0.0))
+                skipped.add(index)
                 continue
             if C.PLACE_NOT_BEFORE in before:
                 evidence.append(Evidence(surface, "skipped:village_or_mohalla", places[0].unit, 0.0))
+                skipped.add(index)
+                continue
+            if self._district_follows(text, toks, matches, index):
+                # "Kaushambi (Ghaziabad)", "Kaushambi Ghaziabad": the district named next is the one the first
+                # name lies in (in brackets, or when the first is also a locality of that district).
+                evidence.append(Evidence(surface, "skipped:locality_of_bracketed_district", places[0].unit, 0.0))
+                skipped.add(index)
                 continue
             # "रामपुर जनपद" marks Rampur; in "ग्राम रामपुर, जनपद बाराबंकी" the word belongs to Barabanki.
             district_after = C.PLACE_DISTRICT in after and not place_follows(after_cue_end(last))
             marked_station = C.PLACE_STATION in before or C.PLACE_STATION in after
             marked_district = (C.PLACE_DISTRICT in before or district_after) and not marked_station
+            if marked_station and units_here and self._station_named_first(
+                    matches, index, before, after, cue_first, skipped):
+                # "हजरतगंज थाना लखनऊ", "Cantt Gorakhpur thane": the station is the name before; this is its district.
+                marked_station, marked_district = False, True
+            if units_here and _bracketed(text, toks, first) and index and matches[index - 1][1] == first - 1:
+                marked_district = True
             marked_state = C.PLACE_STATE in after
             stands_alone = last == len(toks) - 1 or bool(_ADDRESS_BREAK.match(text, toks[last].end))
             cued = marked_station or marked_district or marked_state or bool(
@@ -217,6 +239,9 @@ class Gazetteer:
                 evidence.append(Evidence(surface, "skipped:everyday_word", places[0].unit, 0.0))
                 continue
             share = HOME_SHARE if _home(spans[C.PLACE_HOME], first, last, text, toks) else 1.0
+            if _route_end(toks, matches, index):
+                # "Kanpur se Jhansi wali bus, Orai ke paas": the ends of a journey say less than where it happened.
+                share *= ROUTE_SHARE
             if station_here and (marked_station or not units_here):
                 stations.append((station_here, marked_station, generic))
                 if not generic:
@@ -250,13 +275,41 @@ class Gazetteer:
                     evidence.append(Evidence(shown, rule, unit, each * share))
         return self._decide(evidence, stations)
 
-    def _chain_skipped(self, matches, index, starts):
-        """Lucknow-Agra expressway: a name right before a road-named name is part of the road's name."""
+    def _chain_skipped(self, text, toks, matches, index, starts):
+        """Lucknow-Agra expressway: a name right before a road-named name is part of the road's name, when
+        the two are joined by a dash or both are district names (a town's road inside a district, "Kasganj
+        Sahawar road", leaves the district standing)."""
         first, last, places = matches[index]
         if index + 1 >= len(matches) or matches[index + 1][0] != last + 1:
             return False
         nxt = matches[index + 1]
-        return C.PLACE_NOT_AFTER in starts.get(nxt[1] + 1, set()) and any(p.kind == "unit" for p in places)
+        if C.PLACE_NOT_AFTER not in starts.get(nxt[1] + 1, set()) or not any(p.kind == "unit" for p in places):
+            return False
+        joined = bool(re.search(r"[-–—/]", text[toks[last].end:toks[nxt[0]].start]))
+        return joined or any(p.kind == "unit" for p in nxt[2])
+
+    def _district_follows(self, text, toks, matches, index):
+        first, last, places = matches[index]
+        if index + 1 >= len(matches) or matches[index + 1][0] != last + 1:
+            return False
+        nxt_first, _, nxt_places = matches[index + 1]
+        units = {p.unit for p in nxt_places if p.kind == "unit"}
+        own = {p.unit for p in places if p.kind == "unit"}
+        if not units or not own or units & own:
+            return False
+        return _bracketed(text, toks, nxt_first) or any(p.kind != "unit" and p.unit in units for p in places)
+
+    @staticmethod
+    def _station_named_first(matches, index, before, after, cue_first, skipped):
+        """A district's name next to थाना/thane with another place name on the station's side: "Ghazipur
+        thana Lucknow" (the cue between them), "Cantt Gorakhpur thane" (the name right before)."""
+        first = matches[index][0]
+        if C.PLACE_STATION in before:
+            cue_start = cue_first.get(first - 1, first - 1)
+            prev = [i for i, m in enumerate(matches) if m[1] == cue_start - 1]
+        else:
+            prev = [i for i, m in enumerate(matches) if m[1] == first - 1]
+        return any(i not in skipped for i in prev)
 
     def _decide(self, evidence, stations):
         scores = {}
@@ -264,6 +317,14 @@ class Gazetteer:
             if item.weight > 0:
                 scores[item.unit] = scores.get(item.unit, 0.0) + item.weight
         if not scores:
+            # Only a station name found in many towns ("in Mahanagar"): the registry's station of that name,
+            # if only one unit has it, and not confidently.
+            units = {p.unit for places, _, generic in stations if generic for p in places}
+            if len(units) == 1:
+                unit = units.pop()
+                station = next(p.station for places, _, _ in stations for p in places if p.unit == unit)
+                return Reading(unit, 0.4, station, 0.4, tuple(evidence) + (
+                    Evidence(station, "generic_station_only", unit, 0.0),), {unit: 0.0})
             return Reading(None, 0.0, evidence=tuple(evidence), scores=scores)
         order = {}
         for position, item in enumerate(evidence):
@@ -290,6 +351,23 @@ class Gazetteer:
 
 def _broken(text, start, end):
     return bool(_BREAK.search(text, start, end))
+
+
+def _route_end(toks, matches, index):
+    """The name is one end of "X se Y" / "X to Y" (a journey or a bus route)."""
+    first, last, _ = matches[index]
+    after = index + 1 < len(matches) and matches[index + 1][0] == last + 2 and toks[last + 1].key in _ROUTE_WORDS
+    before = index > 0 and matches[index - 1][1] == first - 2 and toks[first - 1].key in _ROUTE_WORDS
+    return after or before
+
+
+def _covers(spans, first, last):
+    return any(a <= first and last <= b for a, b in spans)
+
+
+def _bracketed(text, toks, first):
+    """The name opens a bracket: "Kaushambi (Ghaziabad)"."""
+    return first > 0 and text[toks[first - 1].end:toks[first].start].strip().endswith("(")
 
 
 def _overlaps(spans, first, last):

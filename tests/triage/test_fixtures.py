@@ -1,4 +1,4 @@
-"""The reviewed lexicon and the towns are data with a reason for every entry; the three labelled corpora
+"""The reviewed lexicon and the towns are data with a reason for every entry; the labelled corpora
 (eval.jsonl measured only, dev.jsonl and train.jsonl studied) pass their check and stay apart."""
 
 import csv
@@ -109,23 +109,27 @@ def corpus_report():
     return result, json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_the_three_corpora_pass_their_check_and_stay_apart(corpus_report):
+SETS = (("eval.jsonl", "v"), ("dev.jsonl", "e"), ("train.jsonl", "t"), ("dev_more.jsonl", "d"), ("dev_hard.jsonl", "h"))
+
+
+def test_the_corpora_pass_their_check_and_stay_apart(corpus_report):
     result, report = corpus_report
     assert result.returncode == 0 and report["errors"] == 0, result.stdout[-3000:]
-    assert set(report) >= {"eval", "dev", "train"}
+    assert set(report) >= {"eval", "dev", "train", "dev_more", "dev_hard"}
     assert report["eval"]["lines"] >= 330
     assert report["dev"]["lines"] == 447 and report["train"]["lines"] == 644
+    assert report["dev_more"]["lines"] == 104 and report["dev_hard"]["lines"] >= 150
 
 
 def test_each_set_has_its_own_id_prefix():
-    for name, prefix in (("eval.jsonl", "v"), ("dev.jsonl", "e"), ("train.jsonl", "t")):
+    for name, prefix in SETS:
         ids = [row["id"] for row in _corpus(name)]
         assert all(i.startswith(prefix) and len(i) == 5 for i in ids), name
         assert len(set(ids)) == len(ids), name
 
 
 def test_the_check_fails_on_a_line_copied_from_another_set(tmp_path):
-    for name in ("eval.jsonl", "dev.jsonl", "train.jsonl"):
+    for name, _ in SETS:
         shutil.copy(CORPORA / name, tmp_path / name)
     copied = _corpus("dev.jsonl")[0]
     copied["id"] = "v9999"
@@ -135,6 +139,20 @@ def test_the_check_fails_on_a_line_copied_from_another_set(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert f"v9999 ~ {_corpus('dev.jsonl')[0]['id']} (identical)" in result.stdout
+
+
+def test_the_check_covers_the_hand_written_development_sets(tmp_path):
+    for name, _ in SETS:
+        shutil.copy(CORPORA / name, tmp_path / name)
+    copied = _corpus("dev_hard.jsonl")[0]
+    copied["id"] = "d9999"
+    copied["author"] = "someone_else_1"
+    with open(tmp_path / "dev_more.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(copied, ensure_ascii=False) + "\n")
+    result = subprocess.run([sys.executable, "bench/triage_corpus_check.py", "--dir", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert f"d9999 ~ {_corpus('dev_hard.jsonl')[0]['id']} (identical)" in result.stdout
 
 
 def test_the_evaluation_set_mixes_like_the_mentions_it_stands_for(corpus_report):
