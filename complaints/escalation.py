@@ -7,17 +7,25 @@ admin, else DEFAULT_MINUTES) before the next is told.
     range's time ran out      → zone   (due: now + zone minutes)
     zone's time ran out       → HQ     (the top; nothing climbs past it)
 
-Only complaints with a unit climb (forwarding is HQ's own clock). Each step is one lifecycle.escalate call,
-which records the level on the complaint and an "escalation_step" event; any change of state (noted,
-resolved, transferred...) clears the level, so the complaint stops climbing and a later deadline starts a
-new ladder. Who is told, and how, is the notifying side's business (dashboard.notify listens for the
-event; at the unit's level a report waiting for approval is the SP's, not the cell's); this module never
-imports it.
+Only complaints routed to a unit climb it (a new one climbs HQ's forwarding ladder, below). Each step is one
+lifecycle.escalate call, which records the level on the complaint and an "escalation_step" event; any change
+of state (noted, resolved, transferred...) clears the level, so the complaint stops climbing and a later
+deadline starts a new ladder. Who is told, and how, is the notifying side's business (dashboard.notify
+listens for the event; at the unit's level a report waiting for approval is the SP's, not the cell's); this
+module never imports it.
+
+A new complaint is on HQ's own clock (to forward it to a unit), so it climbs HQ's forwarding ladder instead:
+
+    forwarding deadline passed → HQ's cell         (due: now + hq_cell minutes)
+    still not forwarded then   → HQ's supervisors  (the top)
+
+the same lifecycle.escalate steps, at the state unit. Forwarding it is a change of state: the level clears and
+the unit's own deadline (Noted) starts the unit's ladder when it runs out.
 
 The ladder is also the desk's one deadline watch: the first step for a deadline marks the complaint
 escalated (the badge, the breach the metrics count), and a complaint past its deadline that no step will
-reach (a new one on HQ's forwarding clock, one at the top whose deadline moved) is marked by
-lifecycle.mark_overdue, once per deadline, telling nobody.
+reach (one part-way up or at the top whose deadline moved; a new one where no state unit exists to tell) is
+marked by lifecycle.mark_overdue, once per deadline, telling nobody.
 """
 
 import logging
@@ -29,14 +37,14 @@ from django.utils import timezone
 from districts.models import Unit, UnitType
 
 from . import lifecycle
-from .escalation_models import LADDER, EscalationLevel, EscalationStep
+from .escalation_models import FORWARDING_LADDER, LADDER, EscalationLevel, EscalationStep
 from .models import OPEN_STATUSES, Complaint, Status
 
 log = logging.getLogger(__name__)
 
 ACTOR = lifecycle.Actor(name="escalation")
 # Used for a level without a row (the migration creates rows with these values).
-DEFAULT_MINUTES = {"cell": 60, "range": 120, "zone": 240, "hq": 480}
+DEFAULT_MINUTES = {"cell": 60, "range": 120, "zone": 240, "hq": 480, "hq_cell": 60, "hq_super": 480}
 LEVEL_UNIT_TYPE = {EscalationLevel.RANGE: UnitType.RANGE, EscalationLevel.ZONE: UnitType.ZONE,
                    EscalationLevel.HQ: UnitType.STATE}
 
@@ -57,8 +65,13 @@ def unit_at(unit, level):
     wanted = LEVEL_UNIT_TYPE[level]
     found = next((u for u in unit.ancestors() if u.unit_type == wanted), None)
     if found is None and level == EscalationLevel.HQ:
-        found = Unit.objects.filter(unit_type=UnitType.STATE).first()
+        found = hq_unit()
     return found
+
+
+def hq_unit():
+    """The state unit: HQ, where the top of the ladder and the forwarding ladder tell people."""
+    return Unit.objects.filter(unit_type=UnitType.STATE).order_by("pk").first()
 
 
 def next_step(unit, current):
@@ -97,18 +110,50 @@ def climb(now=None, limit=500):
             due_at=now + timedelta(minutes=minutes[level]), actor=ACTOR, at=now)
         if event is not None:
             events.append(event)
+    events += climb_forwarding(now, limit, minutes)
     marked = mark_unclimbed(now, limit)
     if events or marked:
         log.info("escalation: %s complaint(s) climbed a step, %s more marked past the deadline", len(events), marked)
     return events
 
 
+def forwarding_due(now=None):
+    """New complaints past HQ's deadline to forward them that have not started HQ's forwarding ladder, or
+    whose HQ cell's time ran out."""
+    now = now or timezone.now()
+    return (Complaint.objects.filter(status=Status.NEW, sla_due_at__lt=now)
+            .filter(Q(escalation_level="")
+                    | Q(escalation_level=EscalationLevel.HQ_CELL, escalation_due_at__lte=now)))
+
+
+def climb_forwarding(now=None, limit=500, minutes=None):
+    """One step of HQ's forwarding ladder for every new complaint due one; returns the step events. The step
+    is taken only if the complaint is still new under the row lock: one forwarded meanwhile is the unit's."""
+    now = now or timezone.now()
+    minutes = minutes or step_minutes()
+    hq = hq_unit()
+    if hq is None:
+        return []
+    events = []
+    for complaint in forwarding_due(now).order_by("sla_due_at", "pk")[:limit]:
+        start = 0 if not complaint.escalation_level else FORWARDING_LADDER.index(complaint.escalation_level) + 1
+        level = FORWARDING_LADDER[start]
+        event = lifecycle.escalate(
+            complaint, from_level=complaint.escalation_level, to_level=level, unit=hq,
+            due_at=now + timedelta(minutes=minutes[level]), actor=ACTOR, at=now, status=Status.NEW)
+        if event is not None:
+            events.append(event)
+    return events
+
+
 def unclimbed(now=None):
     """Open complaints past their deadline, not yet marked for it, that no first step of a ladder will mark:
-    those without a unit or still new (HQ's forwarding clock), and those part-way up a ladder (or at its top)
-    whose deadline moved (a change of priority) without a change of state."""
+    those part-way up a ladder (or at its top) whose deadline moved (a change of priority) without a change
+    of state, those without a unit that are not new, and new ones when there is no state unit to tell."""
     now = now or timezone.now()
     first_step = Q(unit__isnull=False, escalation_level="") & ~Q(status=Status.NEW)
+    if hq_unit() is not None:
+        first_step |= Q(status=Status.NEW, escalation_level="")
     return Complaint.objects.overdue(now).filter(escalated_at__isnull=True).exclude(first_step)
 
 

@@ -861,11 +861,12 @@ def hand_to_112(complaint, *, actor=None, note="", reference="", expected_versio
     return _change(complaint, "hand_to_112", actor, expected_version, mutate, note=note)
 
 
-def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=None):
-    """Climb one step of the escalation ladder (complaints.escalation decides which): the complaint's level
+def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=None, status=None):
+    """Climb one step of an escalation ladder (complaints.escalation decides which): the complaint's level
     and the step's deadline, and an "escalation_step" event naming the unit now told. The level read under
-    the row lock must still be `from_level`, and the complaint still open and past its deadline; otherwise
-    someone acted or another worker climbed first, and nothing is written (returns None).
+    the row lock must still be `from_level`, and the complaint still open and past its deadline (and, with
+    `status`, still in that state: HQ's forwarding ladder is for new complaints only); otherwise someone
+    acted or another worker climbed first, and nothing is written (returns None).
 
     The first step taken for a deadline also marks the complaint escalated (`escalated_at`, the badge) and
     says so in the event (`data.breach`): that is the one breach the metrics count for this deadline. A
@@ -875,6 +876,7 @@ def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=No
     with transaction.atomic():
         fresh = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if (fresh.escalation_level != from_level or fresh.status not in OPEN_STATUSES
+                or (status is not None and fresh.status != status)
                 or fresh.sla_due_at is None or fresh.sla_due_at >= at):
             return None
         breach = fresh.escalated_at is None
@@ -889,7 +891,7 @@ def escalate(complaint, *, from_level, to_level, unit, due_at, actor=None, at=No
 
 
 def mark_overdue(complaint, *, actor=None, at=None):
-    """Mark a complaint the ladder does not carry (HQ's own forwarding clock, no unit, already at the top)
+    """Mark a complaint no ladder carries (already at the top, or part-way up when its deadline moved)
     escalated for the deadline it missed: `escalated_at` and one "escalated" event, once per deadline (a
     new deadline clears the mark, dashboard.sla). Nobody is notified. Returns the event, or None when it is
     no longer open and overdue or was marked already."""

@@ -8,15 +8,21 @@ Each unit's supervising officers (Role.APPROVER) get their own digest at the sam
 for their approval, those past the complaint's deadline first, with the approvals queue to open; keyed by
 the unit and the day as well, and none when nothing waits.
 
+HQ's cell (notify.recipients at the state unit's HQ_CELL level: its operators and the cell contacts HQ keeps
+for itself) gets its own digest at the same hour: the new complaints still waiting to be forwarded past HQ's
+deadline, with HQ's inbox to open; keyed by the state unit and the day, none when nothing waits. The state
+unit is not among the cells: a cell's sections for the whole state would list every unit's complaints.
+
 Restricted complaints are left out: the digest goes to every person of the cell, and to cell contacts
 without a login, who may not see them; the designated staff see them in their queue, the SP in the
 approvals queue."""
 
 from django.utils import timezone
 
+from complaints.escalation import hq_unit
 from complaints.escalation_models import EscalationLevel
 from complaints.models import Complaint, Priority, Status
-from districts.models import CellContact, Role, StaffProfile, Unit
+from districts.models import CellContact, Role, StaffProfile, Unit, UnitType
 
 from . import notify, reopen_requests
 from .notification_models import NotificationKind
@@ -28,7 +34,7 @@ def cells():
     """Units with someone to tell: cell logins, or cell contacts with an e-mail address."""
     ids = set(StaffProfile.objects.filter(role=Role.CELL, user__is_active=True).values_list("unit_id", flat=True))
     ids |= set(CellContact.objects.filter(is_active=True).exclude(email="").values_list("unit_id", flat=True))
-    return Unit.objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    return Unit.objects.filter(pk__in=ids, is_active=True).exclude(unit_type=UnitType.STATE).order_by("pk")
 
 
 def _mine(unit):
@@ -56,6 +62,11 @@ def waiting_approval(unit, now):
     }
 
 
+def waiting_forward(unit, now):
+    """{section: queryset} of what waits for HQ's cell: new complaints past the deadline to forward them."""
+    return {"forward_overdue": Complaint.objects.filter(status=Status.NEW, is_restricted=False).overdue(now)}
+
+
 def approver_units():
     """Units with a supervising officer's login to tell."""
     ids = StaffProfile.objects.filter(role=Role.APPROVER, user__is_active=True).values_list("unit_id", flat=True)
@@ -77,8 +88,8 @@ def _order(section):
 
 
 def send_morning(now=None):
-    """Post today's digest for every cell, and every unit's SP, with something waiting; returns how many
-    items were new."""
+    """Post today's digest for every cell, every unit's SP and HQ's cell, with something waiting; returns
+    how many items were new."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     made = 0
@@ -98,5 +109,13 @@ def send_morning(now=None):
                             people=notify.approvers(unit), unit=unit, level=EscalationLevel.CELL, at=now,
                             data={"day": day.isoformat(), "counts": counts, "codes": codes,
                                   "audience": "approver"})
+    hq = hq_unit()
+    if hq is not None:
+        counts, codes = summary(hq, now, waiting_forward)
+        if any(counts.values()):
+            made += notify.post(key=f"digest:{hq.pk}:{day.isoformat()}", kind=NotificationKind.DIGEST,
+                                people=notify.recipients(hq, EscalationLevel.HQ_CELL), unit=hq,
+                                level=EscalationLevel.HQ_CELL, at=now,
+                                data={"day": day.isoformat(), "counts": counts, "codes": codes, "audience": "hq"})
     return made
 

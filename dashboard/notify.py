@@ -6,6 +6,13 @@
   (awaiting_approval) waits for the SP, not the cell: at the unit's level it is the SP who is told (the
   unit's Role.APPROVER logins, or the nearest unit above with any), and the cell only where no SP login
   exists to tell, so that the step still reaches someone who can walk it to the SP.
+  HQ's forwarding ladder (a new complaint past HQ's deadline to forward it) tells the state unit's people:
+  first HQ's cell (its Role.HQ_OPERATOR logins and the cell contacts HQ keeps for itself), then HQ's
+  supervisors (its Role.HQ_SUPERVISOR logins, not the contacts, who were told at the step before). Only
+  the HQ roles are asked: a login of a unit role (Role.SUPERVISOR, Role.APPROVER) sees complaints routed
+  to units, which a new complaint is not, so the scoping function would drop it anyway. A restricted new
+  complaint, which HQ's operators may not see, goes to HQ's supervisors at the cell's step already, and
+  is not told to them again at their own.
 - `approvers(unit, complaint)` is who may approve a unit's reports (also the SP's morning digest).
 - `post(...)` writes one Notification per recipient and one Delivery per channel that recipient has, in
   the caller's transaction; rows that exist already are skipped by the database (unique keys), so posting
@@ -28,7 +35,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from complaints import lifecycle, scoping
-from complaints.escalation_models import EscalationLevel
+from complaints.escalation_models import FORWARDING_LADDER, TOP_LEVELS, EscalationLevel
 from complaints.models import Status
 from districts.models import CellContact, Role, StaffProfile, Unit
 
@@ -42,7 +49,11 @@ ROLES_BY_LEVEL = {
     EscalationLevel.RANGE: (Role.SUPERVISOR,),
     EscalationLevel.ZONE: (Role.SUPERVISOR,),
     EscalationLevel.HQ: (Role.HQ_SUPERVISOR, Role.HQ_OPERATOR),
+    EscalationLevel.HQ_CELL: (Role.HQ_OPERATOR,),
+    EscalationLevel.HQ_SUPERVISOR: (Role.HQ_SUPERVISOR,),
 }
+# The cell contacts are the cell's staff: at the supervisors' own rung they are not told again.
+WITHOUT_CONTACTS = (EscalationLevel.HQ_SUPERVISOR,)
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,12 @@ def recipients(unit, level, complaint=None):
         if found:
             return found
     found = _logins(StaffProfile.objects.filter(unit=unit, role__in=ROLES_BY_LEVEL[level]), complaint)
+    if level == EscalationLevel.HQ_CELL and not found and complaint is not None and complaint.is_restricted:
+        # HQ's operators may not see a restricted complaint: its supervisors, who may and so forward it,
+        # are told at once rather than a step later.
+        return recipients(unit, EscalationLevel.HQ_SUPERVISOR, complaint)
     addresses = {r.email.lower() for r in found if r.email}
-    if complaint is not None and complaint.is_restricted:
+    if (complaint is not None and complaint.is_restricted) or level in WITHOUT_CONTACTS:
         return found
     for contact in CellContact.objects.filter(unit=unit, is_active=True).exclude(email="").order_by("pk"):
         email = contact.email.strip()
@@ -135,12 +150,20 @@ def on_escalation_step(sender, complaint, event, action, **kwargs):
     unit = Unit.objects.get(pk=event.data["unit_id"])
     level = event.data["level"]
     waiting = waits_for_approval(complaint)
+    people = recipients(unit, level, complaint)
+    if level == EscalationLevel.HQ_SUPERVISOR:
+        # A restricted one reached HQ's supervisors at the cell's step already: they are not told again.
+        told = Notification.objects.filter(
+            key=alert_key(complaint, unit, EscalationLevel.HQ_CELL, event.data["sla_due"], waiting))
+        told_users = set(told.exclude(recipient=None).values_list("recipient_id", flat=True))
+        people = [p for p in people if p.user is None or p.user.pk not in told_users]
     post(key=alert_key(complaint, unit, level, event.data["sla_due"], waiting), kind=NotificationKind.ESCALATION,
-         people=recipients(unit, level, complaint), complaint=complaint, unit=unit, level=level,
+         people=people, complaint=complaint, unit=unit, level=level,
          at=event.created_at,
          data={"code": complaint.tracking_code, "cell_id": complaint.unit_id, "unit_id": unit.pk,
                "level": level, "due": event.data["due"], "sla_due": event.data["sla_due"],
-               "top": level == EscalationLevel.HQ, "awaiting_approval": waiting})
+               "top": level in TOP_LEVELS, "awaiting_approval": waiting,
+               "to_forward": level in FORWARDING_LADDER})
 
 
 def deliver_pending(limit=200):

@@ -17,9 +17,9 @@ from . import roles
 from .notification_models import NotificationKind
 
 # The digest's sections, in the order they are read: a cell's (dashboard.digest.waiting), then an SP's
-# (waiting_approval); a digest holds only its own.
+# (waiting_approval), then HQ's (waiting_forward); a digest holds only its own.
 DIGEST_SECTIONS = ("overdue", "waiting_noted", "urgent", "reopen_requests", "with_approver",
-                   "approval_overdue", "awaiting_approval")
+                   "approval_overdue", "awaiting_approval", "forward_overdue")
 
 
 def render(notification):
@@ -40,10 +40,17 @@ def _for_approver(notification):
     return notification.kind == NotificationKind.DIGEST and notification.data.get("audience") == "approver"
 
 
+def _for_hq(notification):
+    return notification.kind == NotificationKind.DIGEST and notification.data.get("audience") == "hq"
+
+
 def link(notification):
-    """Where the bell's item leads: the complaint, or the cell's queue (the SP's approvals) for a digest."""
+    """Where the bell's item leads: the complaint, or for a digest the cell's queue (the SP's approvals,
+    HQ's inbox)."""
     if _for_approver(notification):
         return reverse("dashboard:approvals")
+    if _for_hq(notification):
+        return reverse("dashboard:inbox")
     if notification.kind == NotificationKind.DIGEST:
         return reverse("dashboard:queue")
     return reverse("dashboard:complaint", args=[notification.data.get("code", "")])
@@ -66,7 +73,10 @@ def _escalation(n, with_link):
     d = n.data
     params = {"code": d.get("code", ""), "unit": _unit_name(d.get("unit_id")), "cell": _unit_name(d.get("cell_id")),
               "deadline": _when(d.get("sla_due")), "due": _when(d.get("due")),
-              "link": _absolute(link(n)), "approvals": _absolute(reverse("dashboard:approvals"))}
+              "link": _absolute(link(n)), "approvals": _absolute(reverse("dashboard:approvals")),
+              "inbox": _absolute(reverse("dashboard:inbox"))}
+    if d.get("to_forward"):
+        return _to_forward(d, params, with_link)
     if d.get("awaiting_approval"):
         # The cell has filed its report: what is late is the supervising officer's approval, and the text
         # says so to the SP (at the unit's level) and to every level above alike.
@@ -85,6 +95,24 @@ def _escalation(n, with_link):
     if with_link:
         if d.get("awaiting_approval") and roles.is_approver(n.recipient):
             lines.append(gettext("Approve or return the report: %(approvals)s") % params)
+        lines.append(gettext("Open the complaint: %(link)s") % params)
+    return subject, "\n\n".join(lines)
+
+
+def _to_forward(d, params, with_link):
+    """HQ's forwarding ladder: a new complaint no unit has yet, waiting in HQ's inbox past the deadline."""
+    if d.get("top"):
+        subject = gettext("Still not forwarded: complaint %(code)s is past HQ's deadline to forward it") % params
+        lines = [gettext("Complaint %(code)s was to be forwarded to a unit by %(deadline)s. HQ's cell was told, "
+                         "and it still waits in HQ's inbox.") % params,
+                 gettext("It is now escalated to HQ's supervisors, the last level.") % params]
+    else:
+        subject = gettext("Waiting to be forwarded: complaint %(code)s is past HQ's deadline to forward it") % params
+        lines = [gettext("Complaint %(code)s was to be forwarded to a unit by %(deadline)s and still waits in "
+                         "HQ's inbox.") % params,
+                 gettext("If it is still not forwarded at %(due)s, HQ's supervisors are told.") % params]
+    if with_link:
+        lines.append(gettext("Forward it from HQ's inbox: %(inbox)s") % params)
         lines.append(gettext("Open the complaint: %(link)s") % params)
     return subject, "\n\n".join(lines)
 
@@ -117,6 +145,9 @@ def _section_heading(section, n):
     if section == "approval_overdue":
         return ngettext("%(n)s report waits for your approval past the complaint's deadline:",
                         "%(n)s reports wait for your approval past the complaints' deadlines:", n) % {"n": n}
+    if section == "forward_overdue":
+        return ngettext("%(n)s new complaint waits to be forwarded past its deadline:",
+                        "%(n)s new complaints wait to be forwarded past their deadline:", n) % {"n": n}
     return ngettext("%(n)s report waits for your approval:", "%(n)s reports wait for your approval:", n) % {"n": n}
 
 
@@ -137,6 +168,8 @@ def _digest(n, with_link):
             lines.append(_section_heading(section, count) + " " + ", ".join(codes) + tail)
     if with_link and _for_approver(n):
         lines.append(gettext("Reports to approve: %(link)s") % params)
+    elif with_link and _for_hq(n):
+        lines.append(gettext("HQ's inbox, to forward them: %(link)s") % params)
     elif with_link:
         lines.append(gettext("The queue: %(link)s") % params)
     return subject, "\n\n".join(lines)

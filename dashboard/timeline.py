@@ -78,6 +78,10 @@ def _escalation_step(event, data):
     level = data.get("level")
     if level == EscalationLevel.HQ:
         told = _("Told: %(unit)s, the last level.") % params
+    elif level == EscalationLevel.HQ_CELL:
+        told = _("Told: HQ's cell; HQ's supervisors at %(due)s.") % params
+    elif level == EscalationLevel.HQ_SUPERVISOR:
+        told = _("Still not forwarded. Told: HQ's supervisors, the last level.") % params
     elif level == EscalationLevel.CELL and event.to_status == Status.AWAITING_APPROVAL:
         told = _("The report waits for the approval of the supervising officer of %(unit)s; the next level at "
                  "%(due)s.") % params

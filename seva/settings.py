@@ -382,7 +382,7 @@ LOGOUT_REDIRECT_URL = LOGIN_URL
 # Escalation and notifications (complaints/escalation.py, dashboard/notify.py): the ladder climbs every
 # ESCALATION_SWEEP_SECONDS, and marks the complaints past their deadline that it does not carry (it is the
 # one deadline watch: the old SLA sweep is gone); waiting deliveries (and retries) go out every
-# NOTIFICATION_SEND_SECONDS; each cell's and each SP's digest at 08:00 IST. E-mail goes through Django's
+# NOTIFICATION_SEND_SECONDS; each cell's, each SP's and HQ's digest at 08:00 IST. E-mail goes through Django's
 # mail, configured by one URL, e.g. smtp+tls://user:password@mail.example:587 (the default prints the
 # mails on the console).
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=300)

@@ -93,15 +93,20 @@ def test_noting_stops_the_climb_and_running_twice_climbs_once(forwarded, meerut_
 
 
 @pytest.mark.django_db
-def test_resolved_and_new_complaints_never_climb(make_complaint, forwarded, meerut_cell):
+def test_resolved_complaints_never_climb_and_new_ones_climb_only_hqs_forwarding_ladder(make_complaint, forwarded,
+                                                                                      meerut_cell):
     waiting_for_hq = make_complaint()
     done = forwarded("meerut")
     lifecycle.note(done, actor=meerut_cell)
     lifecycle.report(done, "Shanti bhang ki karyavahi ki gayi", actor=meerut_cell)
     lifecycle.resolve(done, actor=meerut_cell)
     later = max(waiting_for_hq.sla_due_at, done.received_at) + timedelta(days=30)
-    assert escalation.climb(now=later) == []
-    assert Complaint.objects.exclude(escalation_level="").count() == 0
+    [step] = escalation.climb(now=later)
+    assert (step.complaint_id, step.data["level"], step.data["unit"]) == (waiting_for_hq.pk, "hq_cell", "up-police")
+    [step] = escalation.climb(now=later + timedelta(minutes=61))
+    assert (step.complaint_id, step.data["level"]) == (waiting_for_hq.pk, "hq_super")
+    assert escalation.climb(now=later + timedelta(days=30)) == []  # HQ's supervisors are the top
+    assert list(Complaint.objects.exclude(escalation_level="").values_list("pk", flat=True)) == [waiting_for_hq.pk]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -131,3 +136,32 @@ def test_two_workers_at_once_climb_each_step_once(forwarded, meerut_cell):
     assert Event.objects.filter(action="escalation_step").count() == 5
     # One bell item per complaint for the one cell login, not two.
     assert Notification.objects.filter(recipient=meerut_cell).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_take_each_forwarding_step_once(make_complaint, hq_operator):
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level locking between workers is exercised on PostgreSQL (DATABASE_URL=postgres://...)")
+    complaints = [make_complaint() for _ in range(5)]
+    now = max(c.sla_due_at for c in complaints) + timedelta(minutes=1)
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(len(escalation.climb(now=now)))
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sum(results) == 5
+    assert Event.objects.filter(action="escalation_step", data__level="hq_cell").count() == 5
+    # One bell item per complaint for HQ's operator, not two.
+    assert Notification.objects.filter(recipient=hq_operator).count() == 5

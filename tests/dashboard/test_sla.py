@@ -137,23 +137,35 @@ def test_the_ladder_marks_each_deadline_once(make_complaint, unit, meerut_cell):
     assert late.escalated_at is None and late.sla_due_at > timezone.now()
 
 
-def test_a_new_complaint_past_hqs_forwarding_deadline_is_marked_once_and_nobody_told(make_complaint, client_for, hq):
+def test_a_new_complaint_past_hqs_forwarding_deadline_climbs_hqs_ladder_and_a_moved_deadline_is_marked_once(
+        make_complaint, client_for, hq):
     from dashboard.notification_models import Notification
 
     c = make_complaint()
     assert escalation.climb(now=c.sla_due_at - timedelta(minutes=1)) == []
     now = c.sla_due_at + timedelta(minutes=1)
-    assert escalation.climb(now=now) == []  # no ladder: forwarding is HQ's own clock
+    [step] = escalation.climb(now=now)  # HQ's own forwarding ladder: its cell first
     c.refresh_from_db()
-    [mark] = c.events.filter(action="escalated")
-    assert c.escalated_at == mark.created_at == now and mark.actor_name == "escalation"
-    assert c.escalation_level == ""
-    escalation.climb(now=now + timedelta(hours=1))
-    assert c.events.filter(action="escalated").count() == 1
-    assert Notification.objects.count() == 0
-    # The mark carries no phase (the old sweep's did): the timeline says it from the state it was in.
+    assert (c.escalation_level, c.escalated_at, step.data["breach"]) == ("hq_cell", now, True)
+    assert not c.events.filter(action="escalated").exists()
+    [step] = escalation.climb(now=now + timedelta(minutes=61))
+    assert step.data["level"] == "hq_super"
+    assert Notification.objects.filter(recipient=hq).count() == 1  # tests/dashboard/test_escalation_forwarding.py
+    # The timeline says which deadline was missed once, from the state it was in.
     page = client_for(hq).get(reverse("dashboard:complaint", args=[c.tracking_code])).content.decode()
     assert page.count("Past the deadline for forwarding.") == 1 and "deadline watch" in page
+
+    # At the top its deadline moves (made urgent: a shorter clock, already run out): no step reaches it, so
+    # the deadline watch's mark records the new missed deadline, once, telling nobody.
+    c = lifecycle.set_priority(Complaint.objects.get(pk=c.pk), "urgent")
+    assert c.escalated_at is None and c.sla_due_at < now
+    alerts = Notification.objects.count()
+    later = now + timedelta(minutes=90)
+    assert escalation.climb(now=later) == []
+    escalation.climb(now=later + timedelta(hours=1))
+    [mark] = c.events.filter(action="escalated")
+    assert mark.created_at == later and mark.actor_name == "escalation"
+    assert Notification.objects.count() == alerts
 
 
 def test_the_climb_task_the_old_task_name_and_the_supervisor_view(make_complaint, unit, client_for, hq):
