@@ -407,3 +407,5 @@ from .watch_models import FindStatus, Watch, WatchFind, WatchFindEvent, WatchRea
 from .ledger_models import ChargeKind, XCharge  # noqa: E402,F401
 # Several watched accounts: the mentions each was addressed in, and HQ switching polling on and off.
 from .account_models import AccountSwitch, MentionedAccount, WatchedAccount  # noqa: E402,F401
+# What the stream process last said about its connection (stream mode).
+from .stream_models import StreamState  # noqa: E402,F401
