@@ -97,3 +97,61 @@ def outbox_line(summary):
         "urgent_waiting": (summary.get("reply_backlog") or {}).get("urgent", 0),
         "last_reply_at": dates.ist((summary.get("reply_backlog") or {}).get("last_at")),
     }
+
+
+STREAM_ERRORS = {
+    "network": gettext_lazy("X could not be reached (network or timeout). The stream process tries again by "
+                            "itself."),
+    "silent": gettext_lazy("X sent nothing, not even a keep-alive, for longer than the stream waits, so the "
+                           "connection was taken for dead and opened again."),
+    "disconnected_by_x": gettext_lazy("X ended the stream with a message (for example for maintenance). The "
+                                      "stream process connected again at once."),
+    "unauthorized": gettext_lazy("X did not accept the desk's credentials for the stream. An engineer checks "
+                                 "the app's bearer token and the state account's user token."),
+    "forbidden": gettext_lazy("X refused the stream or its subscriptions. An engineer checks the app's access "
+                              "to the Activity API and the state account's user token."),
+    "too_many_connections": gettext_lazy("X refused another connection (at most two per app, or a rate limit). "
+                                         "Check that only one stream process runs; it tries again by itself."),
+    "x_unavailable": gettext_lazy("X was not answering properly. The stream process tries again by itself, "
+                                  "waiting a little longer each time."),
+    "refused": gettext_lazy("X refused the stream. An engineer should look at the details below."),
+}
+
+
+def stream_line(summary):
+    """The stream's state in words (stream mode only), or None."""
+    s = summary.get("stream")
+    if not s:
+        return None
+    if s.get("connected"):
+        state, label = "connected", pgettext_lazy("stream state", "Connected")
+    elif s.get("process_silent"):
+        state, label = "silent", pgettext_lazy("stream state", "Not heard from")
+    elif s.get("next_attempt_at"):
+        state, label = "waiting", pgettext_lazy("stream state", "Reconnecting")
+    elif s.get("recorded"):
+        state, label = "down", pgettext_lazy("stream state", "Not connected")
+    else:
+        state, label = "never", pgettext_lazy("stream state", "Never started")
+    n = s.get("reconnects_24h") or 0
+    reconnects = (ngettext("at least %(n)d reconnect in the last 24 hours",
+                           "at least %(n)d reconnects in the last 24 hours", n) if s.get("reconnects_24h_capped")
+                  else ngettext("%(n)d reconnect in the last 24 hours",
+                                "%(n)d reconnects in the last 24 hours", n)) % {"n": n}
+    wait = ""
+    if s.get("next_attempt_at"):
+        wait = _("Waiting %(seconds)s s after the last failure; next attempt at %(at)s") % {
+            "seconds": f"{s.get('backoff_seconds') or 0:.0f}", "at": dates.ist(s["next_attempt_at"])}
+    return {
+        "state": state,
+        "state_label": str(label),
+        "handle": s.get("handle", ""),
+        "connected_since": dates.ist(s.get("connected_since")) if s.get("connected") else "—",
+        "last_seen": dates.ist(s.get("last_seen_at")) or _("Never"),
+        "last_event": dates.ist(s.get("last_event_at")) or _("Never"),
+        "reconnects": reconnects,
+        "wait": wait,
+        "error": str(STREAM_ERRORS.get(s.get("error_code"), STREAM_ERRORS["refused"])) if s.get("error_code") else "",
+        "error_at": dates.ist(s.get("last_error_at")),
+        "fallback": bool(s.get("fallback")),
+    }

@@ -162,6 +162,18 @@ def prometheus(request):
            "X reads spent checking whether an earlier attempt already posted a tweet before posting it again.",
            [({}, Outbox.objects.aggregate(n=Sum("lookback_reads"))["n"] or 0)])
     from twitter_ingest import ledger
+    from twitter_ingest.health import stream_summary
+
+    # Stream mode only: the stream process's own record (twitter_ingest.stream_state), read from the database.
+    streamed = stream_summary(now)
+    label = {"account": streamed["handle"]} if streamed else {}
+    family("stream_connected", "gauge", "1 while the Activity API stream is connected and heard from (stream mode).",
+           [(label, 1 if streamed["connected"] else 0)] if streamed else [])
+    family("stream_reconnects_total", "counter",
+           "Times the stream process connected again after its first attempt (stream mode).",
+           [(label, streamed["reconnects_total"])] if streamed else [])
+    family("stream_fallback", "gauge", "1 while the stream is silent and the beat polls as in poll mode (stream mode).",
+           [(label, 1 if streamed["fallback"] else 0)] if streamed else [])
 
     budget = ledger.budget_state(now)
     family("x_spend_month_usd", "gauge", "USD spent on the X API this UTC month (the X bill).",

@@ -12,7 +12,7 @@ from complaints import reasons, scoping
 from . import accounts, credentials, hold_reasons, outbox
 from .models import (
     AccountCredential, AccountState, AccountSwitch, DuplicateSuggestion, GoodWorkPost, Mention, MentionedAccount,
-    Outbox, OutboxStatus, PollRun, RejectedInput, ReplyTemplate, UnitPostingPolicy, WatchedAccount,
+    Outbox, OutboxStatus, PollRun, RejectedInput, ReplyTemplate, StreamState, UnitPostingPolicy, WatchedAccount,
 )
 from .textcount import weighted_length
 
@@ -232,3 +232,10 @@ class AccountSwitchAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StreamState)
+class StreamStateAdmin(ReadOnlyAdmin):
+    """Written by the stream process only; HQ reads it in words on the ingest health page."""
+
+    list_display = ("account", "connected_since", "last_event_at", "reconnects_total", "last_error_code", "updated_at")

@@ -5,6 +5,8 @@ far behind X it is, its last error as a code (the dashboard words it in the read
 it is polled next.
 Per account also: whether it reads and posts with its own tokens and the mentions addressed to it in
 the last 24 hours.
+In stream mode, the stream's state too (stream_state): connected since, last event, reconnects, the wait
+before the next attempt, the last error and whether the beat's fallback polling is on.
 Errors and reasons in the engineers' figures are given in the active language (complaints.reasons),
 and the input lately rejected is listed."""
 
@@ -17,8 +19,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from complaints import reasons
+from districts.models import XAccount
 
-from . import credentials, pacing, reply_backlog
+from . import credentials, pacing, reply_backlog, stream, stream_state
 from .models import AccountState, Mention, MentionedAccount, Outbox, OutboxStatus, PollRun, RejectedInput
 from .poller import watched_accounts
 
@@ -144,7 +147,22 @@ def summary(runs_per_account=5):
         "reply_backlog": reply_backlog.backlog(now),
         "mentions_last_24h": Mention.objects.filter(received_at__gte=now - timedelta(days=1)).count(),
         "rejected_last_24h": RejectedInput.objects.filter(created_at__gte=now - timedelta(days=1)).count(),
+        "stream": stream_summary(now),
     }
+
+
+def stream_summary(now=None):
+    """In stream mode, the stream's state (stream_state.read) and whether the beat has fallen back to
+    polling the account as in poll mode because the stream is silent; None in poll mode."""
+    if not stream.enabled():
+        return None
+    try:
+        account = stream.state_account()
+    except XAccount.DoesNotExist:
+        return None
+    state = stream_state.read(account, now)
+    state["fallback"] = not stream.is_live(account.pk)
+    return state
 
 
 def rejected(limit=50):

@@ -416,3 +416,5 @@ from .ledger_models import ChargeKind, XCharge  # noqa: E402,F401
 from .account_models import AccountSwitch, MentionedAccount, WatchedAccount  # noqa: E402,F401
 # The authors the desk knows by id (the users cache).
 from .user_models import XUser  # noqa: E402,F401
+# What the stream process last said about its connection (stream mode).
+from .stream_models import StreamState  # noqa: E402,F401

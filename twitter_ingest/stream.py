@@ -28,6 +28,10 @@ requests is used directly: tweepy's StreamingClient builds https://api.twitter.c
 (the filtered and sample streams) and nothing else, and its BaseStream has these waits without jitter,
 sleeping where a test cannot see it.
 
+The process records its connection in the database (stream_state: connected since, last event,
+reconnects, the wait before the next attempt, the last error), which the ingest health page, /metrics
+and the beat's fallback read from whatever process they run in.
+
 Each delivered post event is billed as a post read ("each delivered Post event ... is billed as a Post"),
 put on the ledger here because the stream's one HTTP answer carries many events."""
 
@@ -47,7 +51,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from complaints import reasons
 from districts.models import XAccount
 
-from . import accounts, client as xclient, credentials, evidence, ledger, poller
+from . import accounts, client as xclient, credentials, evidence, ledger, poller, stream_state
 from .filing import Filer, record_problems
 from .ledger_models import ChargeKind
 from .models import AccountState, Source
@@ -79,8 +83,10 @@ def touch(account_id):
 
 
 def is_live(account_id, now=None):
-    """The stream for this account sent something (an event or a keep-alive) within the fallback time."""
-    seen = cache.get(_alive_key(account_id))
+    """The stream for this account sent something (an event or a keep-alive) within the fallback time.
+    The cache is shared in production (Redis); on the embedded default each process has its own, so the
+    stream process's row (stream_state, refreshed every few seconds) is read too."""
+    seen = max(filter(None, (cache.get(_alive_key(account_id)), stream_state.seen_at(account_id))), default=None)
     return seen is not None and (now or time.time()) - seen < settings.X_STREAM_FALLBACK_SECONDS
 
 
@@ -250,46 +256,58 @@ def run(*, until=None, sleep=time.sleep, catch_up=None, rng=None):
     until = until or (lambda stats: False)
     catch_up = catch_up or (lambda account: poller.poll_account(account))
     account, stats, backoff, session = state_account(), Stats(), Backoff(rng), _session()
-    while not until(stats):
-        delay, response, established = 0.0, None, False
-        try:
-            user_id = _user_id(account)
-            ensure_subscriptions(session, user_id)
-            response = session.get(HOST + STREAM_PATH, headers=_app_auth(), stream=True,
-                                   timeout=(settings.X_API_TIMEOUT, settings.X_STREAM_READ_TIMEOUT))
-            if response.status_code != 200:
-                _checked(response)
-            stats.connects += 1
-            touch(account.pk)
-            # The stream is open, so what arrives from now on waits in it; the poll reads what came before.
-            catch_up(account)
-            stats.catch_up_polls += 1
-            consumer = Consumer(account, user_id, stats)
-            for line in response.iter_lines():
+    recorder = stream_state.Recorder(account.pk)
+    try:
+        while not until(stats):
+            delay, response, established, failure = 0.0, None, False, None
+            recorder.attempt()
+            try:
+                user_id = _user_id(account)
+                ensure_subscriptions(session, user_id)
+                response = session.get(HOST + STREAM_PATH, headers=_app_auth(), stream=True,
+                                       timeout=(settings.X_API_TIMEOUT, settings.X_STREAM_READ_TIMEOUT))
+                if response.status_code != 200:
+                    _checked(response)
+                stats.connects += 1
                 touch(account.pk)
-                if not established:
-                    established = True
-                    backoff.reset()
-                if line.strip():
-                    consumer.line(line.strip())
-                if until(stats):
-                    break
-            # X closed the connection: reconnect at once.
-        except Refused as exc:
-            stats.errors.append(str(exc))
-            if established and exc.status == 0:
-                pass  # an error message on an established stream: reconnect at once
-            else:
-                delay = backoff.next(RATE if exc.status == 429 else HTTP)
-        except (requests.RequestException, Urllib3Error, tweepy.TweepyException, OSError) as exc:
-            stats.errors.append(f"{type(exc).__name__}: {exc}"[:300])
-            delay = 0.0 if established else backoff.next(NETWORK)
-        finally:
-            if response is not None:
-                response.close()
-        if stats.errors and delay:
-            log.warning("activity stream: %s; reconnecting in %.1f s", stats.errors[-1], delay)
-        if delay and not until(stats):
-            stats.delays.append(delay)
-            sleep(delay)
+                recorder.connected()
+                # The stream is open, so what arrives from now on waits in it; the poll reads what came before.
+                catch_up(account)
+                stats.catch_up_polls += 1
+                consumer = Consumer(account, user_id, stats)
+                for line in response.iter_lines():
+                    touch(account.pk)
+                    if not established:
+                        established = True
+                        backoff.reset()
+                    events = stats.events
+                    if line.strip():
+                        consumer.line(line.strip())
+                    recorder.line(stats.events > events)
+                    if until(stats):
+                        break
+                # X closed the connection: reconnect at once.
+            except Refused as exc:
+                failure = exc
+                stats.errors.append(str(exc))
+                if established and exc.status == 0:
+                    pass  # an error message on an established stream: reconnect at once
+                else:
+                    delay = backoff.next(RATE if exc.status == 429 else HTTP)
+            except (requests.RequestException, Urllib3Error, tweepy.TweepyException, OSError) as exc:
+                failure = exc
+                stats.errors.append(f"{type(exc).__name__}: {exc}"[:300])
+                delay = 0.0 if established else backoff.next(NETWORK)
+            finally:
+                if response is not None:
+                    response.close()
+            recorder.disconnected(failure, delay)
+            if stats.errors and delay:
+                log.warning("activity stream: %s; reconnecting in %.1f s", stats.errors[-1], delay)
+            if delay and not until(stats):
+                stats.delays.append(delay)
+                sleep(delay)
+    except BaseException:
+        recorder.disconnected()  # stopped (Ctrl-C, or SIGTERM in stream_mentions): not connected any more
+        raise
     return stats

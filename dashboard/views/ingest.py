@@ -37,6 +37,7 @@ def health(request):
     return render(request, "dashboard/health.html", {
         "available": True, "accounts": ingest_words.account_rows(summary),
         "outbox": ingest_words.outbox_line(summary), "rows": _flatten(summary),
+        "stream": ingest_words.stream_line(summary),
         "rejected": ingest_bridge.rejected_inputs() or [],
     })
 

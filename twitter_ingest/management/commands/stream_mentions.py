@@ -3,6 +3,8 @@
 X_INGEST_MODE=stream; the beat's poll stays the safety net."""
 
 import json
+import signal
+import sys
 import time
 
 from django.conf import settings
@@ -22,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError(f"X_INGEST_MODE is {settings.X_INGEST_MODE!r}: set it to 'stream' to use the stream")
         if not settings.X_BEARER_TOKEN:
             raise CommandError("X_BEARER_TOKEN is empty: the stream is read with the app's bearer token")
+        # docker stop and systemd send SIGTERM: leave through SystemExit so the stream's state says "stopped".
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         end = time.monotonic() + max_seconds if max_seconds else None
         stats = stream.run(until=(lambda s: time.monotonic() >= end) if end else None)
         self.stdout.write(json.dumps({"connects": stats.connects, "events": stats.events, "filed": stats.filed,
