@@ -3,8 +3,9 @@ INSERT ... RETURNING id per 500, and each value passes through Django's field pr
 needs it (a date, a JSON value, a UUID); a string in a text column or a number in an integer column goes
 as it is. At backfill rates bulk_create's per-value compilation cost more than the INSERT itself.
 
-Anything this does not handle the same way (another database, a row that has its id already, a value
-left to a database default) goes to bulk_create."""
+A value left to the database's default (a field with db_default that the instance did not set) goes as
+DEFAULT, as bulk_create writes it. Anything this does not handle the same way (another database, a row
+that has its id already) goes to bulk_create."""
 
 from datetime import datetime
 
@@ -61,27 +62,51 @@ def insert(model, objs):
     if connection.vendor != "postgresql" or any(obj.pk is not None for obj in objs):
         return model.objects.bulk_create(objs, batch_size=BATCH)
     columns = _columns(model)
-    rows = []
+    rows, shapes = [], {}
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        row = []
-        for field, attname, own_pre_save, plain in columns:
+        row, defaults = [], ()
+        for index, (field, attname, own_pre_save, plain) in enumerate(columns):
             value = field.pre_save(obj, True) if own_pre_save else getattr(obj, attname)
             if isinstance(value, DatabaseDefault):
-                return model.objects.bulk_create(objs, batch_size=BATCH)
+                defaults += (index,)
+                continue
             row.append(value_for(field, plain, value))
-        rows.append(row)
-    table, pk = model._meta.db_table, model._meta.pk
+        if defaults not in shapes:
+            shapes[defaults] = "(" + ", ".join("DEFAULT" if i in defaults else "%s" for i in range(len(columns))) + ")"
+        rows.append((shapes[defaults], row))
+    table = model._meta.db_table
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field, *_ in columns)
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # As bulk_create does, a column left to its database default is read back, so that an instance never
+    # keeps a DatabaseDefault where its value belongs; a value the instance holds already is not.
+    left = {columns[i][0] for defaults in shapes for i in defaults}
+    returned = [(field, converters) for field, converters in _returning(model)
+                if field.primary_key or field in left]
+    returning = ", ".join(quote(field.column) for field, _ in returned)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             part = rows[start:start + BATCH]
-            cursor.execute(f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([placeholder] * len(part))} "
-                           f"RETURNING {quote(pk.column)}", [value for row in part for value in row])
-            for obj, (pk_value,) in zip(objs[start:start + BATCH], cursor.fetchall()):
-                setattr(obj, pk.attname, pk_value)
+            cursor.execute(f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join(shape for shape, _ in part)} "
+                           f"RETURNING {returning}", [value for _, row in part for value in row])
+            for obj, values in zip(objs[start:start + BATCH], cursor.fetchall()):
+                for (field, converters), value in zip(returned, values):
+                    for converter, expression in converters:
+                        value = converter(value, expression, connection)
+                    setattr(obj, field.attname, value)
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objs
+
+
+def _returning(model):
+    """The fields an INSERT returns (the id, the columns with database defaults), with their converters."""
+    key = (model, "returning")
+    if key not in _FIELDS:
+        returned = []
+        for field in model._meta.db_returning_fields:
+            column = field.get_col(model._meta.db_table)
+            converters = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+            returned.append((field, [(converter, column) for converter in converters]))
+        _FIELDS[key] = returned
+    return _FIELDS[key]

@@ -28,6 +28,7 @@ How the text is read:
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
@@ -208,10 +209,24 @@ def find(text):
     if not text.strip():
         return []
     text = _blank(HELPLINE, _blank(TWEET_LINK, _blank(TRACKING_CODE, text)))
+    return list(_find_short(text) if len(text) <= SHORT else _find_blanked(text))
+
+
+# Replies differ only in their codes and links, which are blanked before the detectors run: the outbox
+# checks one text per template and language, not one per complaint. Only short texts are remembered.
+SHORT = 600
+
+
+@lru_cache(maxsize=2048)
+def _find_short(text):
+    return _find_blanked(text)
+
+
+def _find_blanked(text):
     findings = [Finding(EMAIL, start, end) for pattern in (EMAIL_PLAIN, EMAIL_SPELT, EMAIL_PROVIDER)
                 for start, end in _spans(pattern, text)]
     if not any(map(str.isdigit, text)):  # most replies, once their code is blanked: nothing else to find
-        return _merged(findings)
+        return tuple(_merged(findings))
     for kind, spans in ((PAN, _spans(PAN_RE, text)),
                         (VEHICLE, (*_spans(VEHICLE_CAPS, text), *_spans(VEHICLE_ANY, text),
                                    *_spans(VEHICLE_BH, text))),
@@ -223,7 +238,7 @@ def find(text):
         rest[f.start:f.end] = " " * (f.end - f.start)
     glued, origin = unglue("".join(rest))
     findings.extend(Finding(PHONE, origin[start], origin[end - 1] + 1) for start, end in _phones(glued))
-    return _merged(findings)
+    return tuple(_merged(findings))
 
 
 def _merged(findings):

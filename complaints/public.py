@@ -321,6 +321,8 @@ def forget_pages(code):
 
 @receiver(lifecycle.transitioned, dispatch_uid="complaints.public.forget_pages")
 def _forget_on_change(sender, complaint, event, action, **kwargs):
+    if action == "file":
+        return  # only existing complaints' pages are cached, and no one could read this one before its commit
     code = complaint.tracking_code
     forget_pages(code)
     # Again after commit: a reader may have cached the old state between the delete and the commit.
