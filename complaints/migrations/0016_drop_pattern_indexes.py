@@ -22,6 +22,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0014_escalation_ladder")]
+    dependencies = [("complaints", "0015_forwarding_ladder")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -20,6 +20,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("twitter_ingest", "0009_watched_accounts")]
+    dependencies = [("twitter_ingest", "0012_stream_state")]
 
     operations = [migrations.RunPython(forward, backward)]
