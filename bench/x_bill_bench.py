@@ -5,8 +5,11 @@ with polling, filing, automatic forwarding, the districts' "Noted", the outbox a
 one overlap poll and one deletion sweep, as the beat runs them. Prints the month's ledger: the total, by
 kind, and the cost per complaint handled end to end (filed, and answered with its code).
 
-    .venv/bin/python bench/x_bill_bench.py                  # mentions read with the app's bearer token
-    .venv/bin/python bench/x_bill_bench.py --user-context   # read with the state account's own tokens
+    .venv/bin/python bench/x_bill_bench.py                  # as the desk reads by default: the bearer token and
+                                                            # the state account's user tokens set, its own
+                                                            # mentions read with its user tokens (owned reads)
+    .venv/bin/python bench/x_bill_bench.py --app            # its mentions read with the bearer token instead
+                                                            # (X_READ_MENTIONS_WITH=app: post reads)
     .venv/bin/python bench/x_bill_bench.py --audited        # the unit accounts' ids on file (weekly audit)
 
 Runs on a scratch SQLite database; prints one JSON line. The goal is at most $0.025 per complaint."""
@@ -28,8 +31,9 @@ GOAL_USD = 0.025
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("--user-context", action="store_true",
-                        help="poll with the state account's user tokens (owned reads) instead of the bearer token")
+    parser.add_argument("--app", action="store_true",
+                        help="read the state account's mentions with the app's bearer token (X_READ_MENTIONS_WITH"
+                             "=app, post reads) instead of its own user tokens (the default, owned reads)")
     parser.add_argument("--no-watches", action="store_true", help="leave the watches (recent search) out")
     parser.add_argument("--audited", action="store_true",
                         help="the unit accounts' X ids on file, as the weekly account audit leaves them (the "
@@ -63,10 +67,13 @@ def main(argv=None):
     fake = FakeX(state_username=settings.X_STATE_HANDLE)
     fake.noted_delay = 0  # the simulated districts answer a forward at the next read
     server = FakeXServer(fake=fake).start()
-    token = f"{fake.state_id}-bench" if args.user_context else "bench-sandbox-only"
+    # A production desk has both: the bearer token, and the state account's user tokens it posts with (an
+    # access token starts with its user's id, as on X).
     for name, value in {
-        "X_API_BASE_URL": server.url, "X_BEARER_TOKEN": "" if args.user_context else "bench-sandbox-only",
-        "X_API_KEY": "bench", "X_API_SECRET": "bench", "X_ACCESS_TOKEN": token, "X_ACCESS_SECRET": "bench",
+        "X_API_BASE_URL": server.url, "X_BEARER_TOKEN": "bench-sandbox-only",
+        "X_READ_MENTIONS_WITH": "app" if args.app else "own",
+        "X_API_KEY": "bench", "X_API_SECRET": "bench", "X_ACCESS_TOKEN": f"{fake.state_id}-bench",
+        "X_ACCESS_SECRET": "bench",
         "X_POST_ENABLED": True, "X_POST_MAX_PER_15MIN": 10_000, "X_POLL_BACKOFF_SECONDS": 0.01,
         "X_AUTO_FORWARD_CONFIDENCE": getattr(settings, "DEMO_AUTO_FORWARD", 0.6),
     }.items():
@@ -114,8 +121,8 @@ def main(argv=None):
     watch_reads = sum(WatchReads.objects.values_list("posts", flat=True))
     per = report["per_complaint"]
     print(json.dumps({
-        "bench": "x_bill", "date": time.strftime("%Y-%m-%d"), "reads_as": "user context" if args.user_context
-        else "bearer token", "unit_ids_on_file": args.audited, "stream_tweets": len(tweets), "complaints_filed": Complaint.objects.count(),
+        "bench": "x_bill", "date": time.strftime("%Y-%m-%d", time.gmtime()), "mentions_read_with": "bearer token (app)" if args.app
+        else "own user tokens (own)", "unit_ids_on_file": args.audited, "stream_tweets": len(tweets), "complaints_filed": Complaint.objects.count(),
         "complaints_handled": report["handled"], "total_usd": f"{report['total']:.4f}",
         "by_kind": {kind: {"resources": row["resources"], "usd": f"{row['cost']:.4f}",
                            "repeats_not_billed": row["repeats"]} for kind, row in report["by_kind"].items()},

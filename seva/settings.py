@@ -185,6 +185,10 @@ X_ACCESS_SECRET = env.str("X_ACCESS_SECRET", default="")
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="")
 X_POST_ENABLED = env.bool("X_POST_ENABLED", default=False)
 X_STATE_HANDLE = env.str("X_STATE_HANDLE", default="Uppolice")
+# Which token reads the state account's own mentions (twitter_ingest/credentials.py). "own": its user tokens
+# (X_ACCESS_*) when set, which X bills as owned reads ($0.001 a post), else the bearer token; "app": the
+# bearer token whenever it is set (post reads, $0.005). Other reads keep the bearer token either way.
+X_READ_MENTIONS_WITH = env.str("X_READ_MENTIONS_WITH", default="own")
 # Other watched accounts' own OAuth user tokens (twitter_ingest/credentials.py), never kept in the database:
 # X_ACCOUNT_<HANDLE>_ACCESS_TOKEN and X_ACCOUNT_<HANDLE>_ACCESS_SECRET, the handle in capitals without @.
 # Keyed here by the handle in lower case; an account without both is read and answered by the state account.

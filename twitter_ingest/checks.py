@@ -18,3 +18,16 @@ def outbox_claim_outlives_a_request(app_configs, **kwargs):
         hint="Raise X_OUTBOX_CLAIM_SECONDS or lower X_API_TIMEOUT.",
         id="twitter_ingest.E001",
     )]
+
+
+@register()
+def mentions_reader_is_known(app_configs, **kwargs):
+    """A misspelt X_READ_MENTIONS_WITH would otherwise read as "own" without a word (credentials.py)."""
+    if settings.X_READ_MENTIONS_WITH in ("own", "app"):
+        return []
+    return [Error(
+        f"X_READ_MENTIONS_WITH is {settings.X_READ_MENTIONS_WITH!r}: it must be \"own\" (the state account's "
+        "own mentions read with its user tokens, billed as owned reads) or \"app\" (the bearer token).",
+        hint="Set X_READ_MENTIONS_WITH=own, or app to read them with the bearer token.",
+        id="twitter_ingest.E002",
+    )]

@@ -34,7 +34,8 @@ Sandbox endpoints for tests, the demo and training (not part of X):
                            X's duplicate check is undocumented, so a sender must not rely on it
   POST /_sandbox/latency   {"post": s, ...}      every answer on a route waits s after the request took effect
   POST /_sandbox/clock     {"offset": s}        X's clock runs s seconds off ours (ids and created_at)
-  POST /_sandbox/limits    {"post": n, ...}      requests per 15 minutes per route and token
+  POST /_sandbox/limits    {"post": n, ...}      requests per 15 minutes per route and token (in a user's
+                           context and with the bearer token alike; X's defaults differ, see APP_LIMITS)
   POST /_sandbox/delete    {"ids": [...]}         mark tweets deleted
   POST /_sandbox/edit      {"id", "text"}        the author edits a tweet (a new id; the chain in
                            edit_history_tweet_ids; timelines serve only the newest version)
@@ -71,8 +72,12 @@ DEFAULT_MEDIA_FIELDS = ("media_key", "type")
 # The first part of a media key says its kind, as on X ("3_..." a photo).
 MEDIA_KEY_PREFIX = {"photo": "3", "video": "7", "animated_gif": "16"}
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
-LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900, "lookup": 3500, "search": 450,
+# Requests per 15 minutes per route and token, in a user's context (OAuth 1.0a, or an OAuth 2.0 user token),
+# and with the app's bearer token where X's limit per app differs (the reference notes §4.1: mentions 300
+# per user, 450 per app; the lookup 5,000 and 3,500; recent search 300 and 450).
+LIMITS = {"mentions": 300, "post": 100, "me": 75, "user": 300, "tweets": 900, "lookup": 5000, "search": 300,
           "counts": 300, "users": 300, "following": 15, "activity": 500}
+APP_LIMITS = {**LIMITS, "mentions": 450, "lookup": 3500, "search": 450}
 
 
 def fmt_time(dt):
@@ -116,8 +121,10 @@ class FakeX:
         self.noted_rng = random.Random(1)
         self.pending_noted = []  # (due_monotonic, forward tweet id, district user id)
         self.buckets = {}        # (route, token) -> [remaining, reset_epoch]
-        self.limits = dict(LIMITS)  # requests per 15 minutes per route and token
+        self.limits = dict(LIMITS)  # requests per 15 minutes per route and token, in a user's context
+        self.app_limits = dict(APP_LIMITS)  # the same with the app's bearer token
         self.requests = []       # (method, path) log for tests
+        self.contexts = []       # (method, path, the user id a call acted as, or "app" for the bearer token)
         self.token_users = {}    # bearer or OAuth access token -> the user id it acts as
         self.cut_short = 0       # requests whose client went away before its body was all sent
         self.reject_duplicates = True
@@ -442,13 +449,15 @@ class FakeX:
                 return dict(fault)
         return None
 
-    def spend(self, route, token):
+    def spend(self, route, token, app=False):
+        """Take one request from the bucket of (route, token): X limits a user's context per user and the
+        bearer token per app, each with its own numbers (`app`)."""
         with self.lock:
             now = int(time.time())
+            limit = (self.app_limits if app else self.limits).get(route, 300)
             bucket = self.buckets.get((route, token))
             if bucket is None or bucket[1] <= now:
-                bucket = self.buckets[(route, token)] = [self.limits.get(route, 300), now + 900]
-            limit = self.limits.get(route, 300)
+                bucket = self.buckets[(route, token)] = [limit, now + 900]
             if bucket[0] <= 0:
                 return False, limit, 0, bucket[1]
             bucket[0] -= 1
@@ -514,6 +523,15 @@ class Handler(BaseHTTPRequestHandler):
                 return prefix
         return None
 
+    def _context(self):
+        """The user a call acts as, or "app" for the app's bearer token (OAuth 1.0a signs with an
+        oauth_token; a bearer token registered for a user is that user's OAuth 2.0 token)."""
+        auth = self.headers.get("authorization", "")
+        user = self._token_user()
+        if user is not None:
+            return user
+        return self.fake.state_id if 'oauth_token="' in auth else "app"
+
     def _caller_id(self):
         """The user a call acts as (a post is made by it): its token's user, else the state account."""
         return self._token_user() or self.fake.state_id
@@ -568,7 +586,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(fault["delay"]))
             if not fault.get("status"):
                 fault = None
-        ok, limit, remaining, reset = self.fake.spend(route, self._token())
+        context = self._context()
+        with self.fake.lock:
+            self.fake.contexts.append((method, path, context))
+        ok, limit, remaining, reset = self.fake.spend(route, self._token(), app=context == "app")
         headers = {"x-rate-limit-limit": limit, "x-rate-limit-remaining": remaining, "x-rate-limit-reset": reset}
         if route == "post":
             headers.update({"x-user-limit-24hour-limit": 10000, "x-user-limit-24hour-remaining": 9999,
@@ -706,6 +727,7 @@ class Handler(BaseHTTPRequestHandler):
         if name == "limits":
             with fake.lock:
                 fake.limits.update({k: int(v) for k, v in body.items()})
+                fake.app_limits.update({k: int(v) for k, v in body.items()})
                 fake.buckets.clear()
             return self._send(200, {"data": fake.limits})
         if name == "clock":

@@ -94,12 +94,14 @@ def spread(current, now, sharers=1):
 
 
 def sharers(account):
-    """How many watched accounts spend the same rate limit as this one: 1 with its own tokens, otherwise
-    every watched account read with the state account's tokens or the app's bearer token."""
-    if credentials.has_own(account):
+    """How many watched accounts spend the same rate limit as this one: 1 when it is read with its own
+    tokens (a unit's, or the state account's own mentions read with its user tokens beside a bearer token:
+    X's 300 requests per 15 minutes per user), otherwise every watched account read on the shared limit
+    (the bearer token's 450 per app, or the state account's user tokens' when there is no bearer token)."""
+    if not credentials.on_shared_limit(account):
         return 1
     shared = cache.get("twitter_ingest:poll-sharers")
     if shared is None:
-        shared = sum(1 for a in accounts.watched_accounts() if not credentials.has_own(a)) or 1
+        shared = sum(1 for a in accounts.watched_accounts() if credentials.on_shared_limit(a)) or 1
         cache.set("twitter_ingest:poll-sharers", shared, timeout=SHARERS_SECONDS)
     return shared

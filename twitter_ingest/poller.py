@@ -16,7 +16,8 @@ couple of times with short jittered backoff, then the account backs off exponent
 
 Every watched account goes through this same path with its own checkpoint, lock and rate-limit state, so a
 429 or a pause of one leaves the others polling. An account with its own tokens (credentials.py) is read
-as itself; the others with the state account's tokens. The watched accounts a page's tweets were
+as itself; the others with the state account's tokens, and the state account's own mentions with its user
+tokens when they are set (owned reads; X_READ_MENTIONS_WITH). The watched accounts a page's tweets were
 addressed to are recorded before filing (accounts.record_mentioned).
 
 Mentions are read without X's user expansions (each user they return is billed every UTC day): before
@@ -134,12 +135,15 @@ def _poll_locked(account, overlap, client):
     if not credentials.can_read(account):
         run.error = reasons.encode(reasons.NO_CREDENTIALS)
         return _finish(run, state, complete=False)
-    # An account with its own tokens is read as itself (its own rate limits); others with the state's.
-    client, user_auth = credentials.reader_for(account) if client is None else (client, not settings.X_BEARER_TOKEN)
+    # An account with its own tokens is read as itself (its own rate limits); others with the state's. The
+    # state account's own mentions are read with its user tokens where X_READ_MENTIONS_WITH says so (owned
+    # reads); the user lookups along the way are user reads whoever asks, and keep the bearer token.
+    client = client or credentials.reader_for(account)[0]
+    user_auth, lookup_auth = credentials.mentions_auth(account), credentials.lookup_auth(account)
     envelopes, problems, newest, complete, retry_at = [], [], "", False, None
     served = 0  # tweets of the timeline itself (envelopes also holds originals filed from includes)
     try:
-        user_id = trusted_user_id(client, account, state, user_auth)
+        user_id = trusted_user_id(client, account, state, lookup_auth)
         if user_id != state.user_id:
             state.user_id = user_id
             AccountState.objects.filter(pk=state.pk).update(user_id=state.user_id)
@@ -202,7 +206,7 @@ def _poll_locked(account, overlap, client):
     unresolved = set()
     if envelopes:
         # Authors not known yet are looked up in one batch; a lookup that fails files them by id alone.
-        unresolved = users.resolve(envelopes, client, user_auth=user_auth)
+        unresolved = users.resolve(envelopes, client, user_auth=lookup_auth)
     run.fetched = len(envelopes) + len(held)
     run.newest_id = newest
     run.reached_800_cap = complete and not overlap and served >= REACHABLE
@@ -219,7 +223,7 @@ def _poll_locked(account, overlap, client):
     if complete and not unresolved:
         # Handles that an earlier failed lookup left out (at most one request, only when any is missing; not
         # straight after a lookup that failed).
-        users.fill_missing(client, user_auth=user_auth)
+        users.fill_missing(client, user_auth=lookup_auth)
     run.filed = summary.filed
     run.lag_seconds = summary.max_lag
     run.outcomes = dict(summary.counts)

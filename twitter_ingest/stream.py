@@ -184,8 +184,8 @@ def state_account():
 
 def _user_id(account):
     state, _ = AccountState.objects.get_or_create(account=account)
-    client, user_auth = credentials.reader_for(account)
-    return str(poller.trusted_user_id(client, account, state, user_auth))
+    client, _ = credentials.reader_for(account)
+    return str(poller.trusted_user_id(client, account, state, credentials.lookup_auth(account)))
 
 
 # ------------------------------------------------------------------ filing events

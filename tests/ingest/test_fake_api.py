@@ -64,9 +64,14 @@ def test_posting_rules(fake_x):
 
 def test_rate_limit_headers_and_429(fake_x):
     client = make_client()
+    # X's limits on the mentions timeline: 450 per app (the bearer token), 300 per user (its own tokens).
     response = client.get_users_mentions(STATE_ID)
+    assert int(response.headers["x-rate-limit-limit"]) == 450
+    assert int(response.headers["x-rate-limit-remaining"]) == 449
+    response = client.get_users_mentions(STATE_ID, user_auth=True)
     assert int(response.headers["x-rate-limit-limit"]) == 300
     assert int(response.headers["x-rate-limit-remaining"]) == 299
+    assert [who for _, _, who in fake_x.fake.contexts] == ["app", STATE_ID]
     fake_x.fake.faults.append({"route": "mentions", "status": 429, "reset_in": 30})
     with pytest.raises(tweepy.TooManyRequests) as info:
         client.get_users_mentions(STATE_ID)

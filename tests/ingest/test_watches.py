@@ -124,7 +124,7 @@ def test_fake_search_pages_and_since_id_and_rate_limit(fake_x):
     newer = client.search_recent_tweets("Lucknow chori", max_results=10, since_id=ids[-3]).json()
     assert [t["id"] for t in newer["data"]] == [ids[-1], ids[-2]]
     fake_x.fake.buckets.clear()
-    fake_x.fake.limits["search"] = 1
+    fake_x.fake.limits["search"] = fake_x.fake.app_limits["search"] = 1
     client.search_recent_tweets("Lucknow chori", max_results=10)
     with pytest.raises(tweepy.TooManyRequests) as caught:
         client.search_recent_tweets("Lucknow chori", max_results=10)

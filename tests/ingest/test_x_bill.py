@@ -91,7 +91,8 @@ def test_a_scripted_run_with_the_users_cache_and_one_reply_per_forward(as_owner,
     assert report["per_complaint"] == Decimal("0.059") / 3
 
 
-def test_mentions_read_with_the_apps_bearer_token_are_post_reads(fake_x, state_account):
+def test_mentions_read_with_the_apps_bearer_token_are_post_reads(fake_x, state_account, settings):
+    settings.X_READ_MENTIONS_WITH = "app"
     mention(fake_x, "citizen_a", "@Uppolice Aliganj me raat ko chori hui")
     assert poller.poll_account(state_account).run.error == ""
     assert _bill() == {"post_read": 1, "user_read": 2}
