@@ -55,9 +55,10 @@ _NASALS = frozenset("ङञणनम")
 _CLUSTERS = (("क्ष", "ks"), ("ज्ञ", "gy"), ("त्र", "tr"), ("श्र", "sr"))
 
 # Latin digraphs first (longest first), then single letters.
-_LATIN_DIGRAPHS = (("chh", "C"), ("ch", "C"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("th", "t"),
-                   ("dh", "d"), ("bh", "b"), ("ph", "f"), ("jh", "j"), ("ck", "k"), ("ee", "i"), ("oo", "u"),
-                   ("ei", "e"))
+# "cch" is how many write च्च/च्छ (bacche, acchha): the same key as "chh".
+_LATIN_DIGRAPHS = (("cchh", "C"), ("cch", "C"), ("chh", "C"), ("ch", "C"), ("sh", "s"), ("kh", "k"), ("gh", "g"),
+                   ("th", "t"), ("dh", "d"), ("bh", "b"), ("ph", "f"), ("jh", "j"), ("ck", "k"), ("ee", "i"),
+                   ("oo", "u"), ("ei", "e"))
 _LATIN_LETTERS = str.maketrans({"c": "k", "w": "v", "z": "j", "q": "k", "x": "ks", "C": "c"})
 
 # Spellings no sound rule folds, by skeleton: the force's word for action in its three spellings.
