@@ -61,7 +61,6 @@ class ThreadComplaint:
     pk: int
     status: str
     unit_id: int | None
-    unit_subtree: frozenset = frozenset()
     author_id: str = ""
     author_username: str = ""
     tracking_code: str = ""
@@ -124,7 +123,7 @@ def decide(*, judgement, text, ref_types, author_id, username, author_unit_id, i
         reopen = thread.status in (Status.RESOLVED, Status.CLOSED)
         return Decision(Kind.FOLLOW_UP, thread, reasons.encode(reasons.REOPEN_REQUESTED) if reopen else "",
                         {"reopen_request": reopen})
-    if candidate_unit_id is not None and thread is not None and candidate_unit_id in thread.unit_subtree:
+    if candidate_unit_id is not None and thread is not None and candidate_unit_id == thread.unit_id:
         return Decision(Kind.ACCOUNT_TO_CONFIRM, thread,
                         reasons.encode(reasons.ACCOUNT_TO_CONFIRM, handle=username))
     if not own_words(text):
@@ -140,7 +139,7 @@ def decide(*, judgement, text, ref_types, author_id, username, author_unit_id, i
 
 
 def _unit_reply(judgement, why, author_unit_id, thread):
-    ours = author_unit_id in thread.unit_subtree
+    ours = author_unit_id is not None and author_unit_id == thread.unit_id
     waiting = thread.status in (Status.FORWARDED, Status.REOPENED)
     if judgement.records_noted:
         if ours and waiting:

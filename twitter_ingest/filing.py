@@ -85,26 +85,11 @@ class Filer:
         self.user_id_of_handle = {a.handle.lower(): a.user_id for a in accounts if a.user_id}
         self.own_handles = {a.handle.lower() for a in accounts if a.watched} | {settings.X_STATE_HANDLE.lower()}
         self.own_ids = set(AccountState.objects.exclude(user_id="").values_list("user_id", flat=True))
-        self.subtrees = {}
         self.pending, self.pending_notes, self.claimed = None, None, {}
         self.recent = RecentComplaints()  # for duplicate hints
         self._load_recent()
 
     # -------------------------------------------------- helpers
-    def subtree(self, unit_id):
-        if unit_id is None:
-            return frozenset()
-        if unit_id not in self.subtrees:
-            children = {}
-            for unit in self.units.values():
-                children.setdefault(unit.parent_id, []).append(unit.pk)
-            found, frontier = {unit_id}, [unit_id]
-            while frontier:
-                frontier = [c for p in frontier for c in children.get(p, [])]
-                found.update(frontier)
-            self.subtrees[unit_id] = frozenset(found)
-        return self.subtrees[unit_id]
-
     def unit_of_author(self, author_id, username):
         """The unit whose registered account wrote a tweet. By X user id first: a renamed handle keeps its
         id. By handle only when the account's id is not on file, or the tweet carries none: a handle that
@@ -119,7 +104,7 @@ class Filer:
 
     def _thread_view(self, complaint):
         return ThreadComplaint(pk=complaint.pk, status=complaint.status, unit_id=complaint.unit_id,
-                               unit_subtree=self.subtree(complaint.unit_id), author_id=complaint.author_id,
+                               author_id=complaint.author_id,
                                author_username=complaint.author_username, tracking_code=complaint.tracking_code,
                                noted=complaint.noted_at is not None)
 
@@ -569,7 +554,7 @@ class Filer:
         if not _POLICE_WORD.search(profile):
             return None
         named = triage_fields.unit_id(judge(profile).unit.value)
-        if named is None or named not in thread.unit_subtree:
+        if named is None or named != thread.unit_id:
             return None
         reading = self._candidate_reading(env, thread, named)
         return named if reading.records_noted else None

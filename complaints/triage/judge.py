@@ -207,8 +207,10 @@ def _passes_on(text, author_unit, gazetteer):
 
 def _unit_kind(text, author_unit, context, classes, gazetteer):
     if context.reply_to == "hq_forward":
-        # The forward's unit itself, or a unit below it (a district answering its range's forward).
-        if context.forwarded_to and not gazetteer.within(author_unit, context.forwarded_to):
+        # Only the unit the complaint was forwarded to takes it up: a unit below it (a district under the
+        # range forwarded to, a traffic wing under its commissionerate) is another unit, whose word is not
+        # the forwarded unit's acknowledgement; HQ transfers the complaint if that unit is the right one.
+        if context.forwarded_to and author_unit != context.forwarded_to:
             return Kind.DISTRICT_UPDATE, "other_unit_reply", {}
         if _passes_on(text, author_unit, gazetteer):
             # A range or zone addressing the district below it ("@meerutpolice … कार्यवाही कर अवगत कराएं"):

@@ -12,7 +12,7 @@ from twitter_ingest.classify import Kind, ThreadComplaint, context_for, decide, 
 
 LKO, NOIDA = 10, 20
 SLUGS = {LKO: "lucknow-commissionerate", NOIDA: "gautam-buddh-nagar-commissionerate"}
-COMPLAINT = ThreadComplaint(pk=1, status=Status.FORWARDED, unit_id=LKO, unit_subtree=frozenset({LKO, 11}),
+COMPLAINT = ThreadComplaint(pk=1, status=Status.FORWARDED, unit_id=LKO,
                             author_id="300", author_username="citizen_a", tracking_code="UPP-00000-00000")
 
 pytestmark = pytest.mark.django_db

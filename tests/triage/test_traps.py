@@ -57,10 +57,13 @@ def test_a_reply_from_another_unit_never_records_noted():
     assert not found.records_noted and not found.notes_if_unnoted
 
 
-def test_a_district_answering_its_range_s_forward_is_that_unit():
+def test_a_district_answering_its_range_s_forward_is_another_unit():
+    # Only the unit forwarded to acknowledges: the district below the range has not been asked (HQ transfers
+    # the complaint to it if it is the right one), and its word is not the range's.
     found = judge("@Uppolice Noted.", author_unit="meerut",
                   context={"reply_to": "hq_forward", "forwarded_to": "meerut-range"})
-    assert found.records_noted
+    assert found.kind.value == "district_update"
+    assert not found.records_noted and not found.notes_if_unnoted
 
 
 def test_hq_s_own_forward_asking_for_cognizance_is_not_an_acknowledgement():
