@@ -281,6 +281,7 @@ def _citizen_reading(text, toks, hits):
     return kept
 
 
+_IRONY = re.compile("[\U0001F644\U0001F612\U0001F926]")  # 🙄 😒 🤦
 _CONTINUOUS = frozenset(skeleton(w) for w in ("rahe", "रहे", "rahi", "रही", "raha", "रहा"))
 _AUXILIARY = frozenset(skeleton(w) for w in ("hai", "है", "hain", "हैं", "ho", "हो"))
 
@@ -310,8 +311,12 @@ def _citizen_kind(text, toks, own_words, context, hits, found_codes):
         h.cls == C.COGNIZANCE_REQUEST and not (h.first == h.last and toks[h.first].key in _POLITE) for h in hits)
     # Harm still going on ("कब्ज़ा कर रहे हैं", "chori ho rahi hai") asks for action whatever thanks come first.
     ongoing = any(h.cls == C.COMPLAINT_SIGNAL and _continuous_after(toks, h.last) for h in hits)
+    # An eye-roll after the thanks, with a grievance told, says the thanks in irony: "Thanks UP Police, very
+    # efficient 🙄 my complaint is ignored". An eye-roll alone ("thanks 🙄") asks for nothing.
+    ironic = (thanks_at is not None and bool(classes & {C.COMPLAINT_SIGNAL, C.URGENT})
+              and bool(_IRONY.search(text, toks[thanks_at].end)))
     asks = (C.SENSITIVE in classes or requests or (C.URGENT in classes and C.CUE_NOW in classes) or but_after
-            or ongoing)
+            or ongoing or ironic)
     harm = asks or bool(classes & {C.URGENT, C.COMPLAINT_SIGNAL})
     # Two spellings of one phrase ("जय हिंद", "जय हिन्द") found at the same words are one greeting.
     thanks = len({(h.first, h.last) for h in hits if h.cls == C.APPRECIATION})

@@ -110,14 +110,14 @@ def corpus_report():
 
 
 SETS = (("eval.jsonl", "v"), ("dev.jsonl", "e"), ("train.jsonl", "t"), ("dev_more.jsonl", "d"), ("dev_hard.jsonl", "h"),
-        ("dev_blind.jsonl", "b"))
+        ("dev_blind.jsonl", "b"), ("dev_round3.jsonl", "r"))
 
 
 def test_the_corpora_pass_their_check_and_stay_apart(corpus_report):
     result, report = corpus_report
     assert result.returncode == 0 and report["errors"] == 0, result.stdout[-3000:]
-    assert set(report) >= {"eval", "dev", "train", "dev_more", "dev_hard", "dev_blind"}
-    assert report["dev_blind"]["lines"] >= 150
+    assert set(report) >= {"eval", "dev", "train", "dev_more", "dev_hard", "dev_blind", "dev_round3"}
+    assert report["dev_blind"]["lines"] >= 150 and report["dev_round3"]["lines"] >= 90
     assert report["eval"]["lines"] >= 330
     assert report["dev"]["lines"] == 447 and report["train"]["lines"] == 644
     assert report["dev_more"]["lines"] == 104 and report["dev_hard"]["lines"] >= 150
