@@ -4,7 +4,6 @@ loopback, in words that say it waits to be forwarded, with HQ's inbox to open; i
 when the cell's step runs out, HQ's supervisors are told once; after forwarding nobody at HQ hears of it again;
 nobody is told anything twice. HQ's morning digest lists the new complaints waiting past the deadline."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from dashboard.notification_models import Notification
 from districts.models import CellContact, Role
 
 from ..conftest import _persona
+from .test_escalation_approval import _breaches, _paragraphs, _told
 from .test_notifications import _body, _mail, smtp  # noqa: F401  (smtp: the loopback server fixture)
 
 pytestmark = pytest.mark.django_db
@@ -33,19 +33,6 @@ def hq_people(hq, hq_operator, meerut_cell, unit):
     # A state-level officer of a unit role cannot see a complaint no unit has: never told.
     state_sp = _mail(_persona("state-sp", "up-police", Role.APPROVER), "approver@hq.example")
     return {"operator": hq_operator, "supervisor": hq, "cell": meerut_cell, "state_sp": state_sp}
-
-
-def _paragraphs(text):
-    return [p.strip() for p in re.split(r"\r?\n\s*\r?\n", text) if p.strip()]
-
-
-def _told(user):
-    return Notification.objects.filter(recipient=user).count()
-
-
-def _breaches(client):
-    text = client.get("/metrics").content.decode()
-    return int(next(line for line in text.splitlines() if line.startswith("seva_sla_breaches_total ")).split()[1])
 
 
 def _mails(smtp):  # noqa: F811
